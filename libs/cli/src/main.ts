@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, describeFailure } from './cli-kit';
+import { registerCommands } from './commands';
+
+const program = new Command('fsnas')
+  .description('Metric-driven few-shot neural architecture search on NAS-Bench-201')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here with exit code 0; usage errors were already printed.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    const { message, code } = describeFailure(error);
+    if (process.env['FSNAS_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`${message}\n`);
+    process.exitCode = code;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './workspace';
+export * from './data-paths';
+export * from './rng';
+export * from './progress';
+export * from './atomic-write';
