@@ -1,0 +1,3 @@
+export * from './space';
+export * from './arch';
+export * from './mask';
