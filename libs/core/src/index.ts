@@ -4,3 +4,4 @@ export * from './data-paths';
 export * from './rng';
 export * from './progress';
 export * from './atomic-write';
+export * from './csv';

@@ -1,3 +1,4 @@
 export * from './space';
 export * from './arch';
 export * from './mask';
+export * from './paper-splits';

@@ -51,3 +51,23 @@ describe('Mask', () => {
     expect(() => Mask.fromReference(Mask.full().toReference().map((r) => r.map(() => -1000)))).toThrow(/allows no operation/);
   });
 });
+
+describe('paper splits', () => {
+  it('every family of 8 leaves partitions the 15,625 architectures', async () => {
+    const { loadPaperSplits } = await import('./index');
+    const splits = loadPaperSplits();
+    let families = 0;
+    for (const [, byMetric] of splits) {
+      for (const [, leaves] of byMetric) {
+        families++;
+        expect(leaves).toHaveLength(8);
+        const seen = new Uint8Array(NUM_ARCHS);
+        for (const leaf of leaves) for (const key of leaf.keys()) seen[key]! += 1;
+        expect(seen.every((count) => count === 1)).toBe(true);
+        // Three binary levels on edges 0..2 leave edges 3..5 full (REFERENCE_SPEC §1.7).
+        for (const leaf of leaves) expect(leaf.size % 125).toBe(0);
+      }
+    }
+    expect(families).toBe(30);
+  });
+});

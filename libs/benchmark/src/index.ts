@@ -1,0 +1,4 @@
+export * from './settings';
+export * from './stats';
+export * from './load';
+export * from './benchmark';

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { CorruptDataError } from './errors';
+
+/** A parsed CSV file: the header and the rows as string cells, with 1-based line numbers for errors. */
+export interface CsvTable {
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Line number (1-based, header = 1) of rows[i], for error messages. */
+  lineOf(row: number): number;
+  /** Column index by name, or a CorruptDataError naming the file and the missing column. */
+  column(name: string): number;
+  /** A numeric cell; anything that is not a finite number is a CorruptDataError naming file, line and column. */
+  number(row: number, column: number): number;
+}
+
+/**
+ * Read a CSV file strictly: RFC 4180 quoting, every row with exactly as many cells as the header.
+ * A short or long row is an error that names the file and line instead of a shifted column.
+ */
+export function readCsv(file: string): CsvTable {
+  const text = readFileSync(file, 'utf8');
+  const lines = splitRecords(text, file);
+  const [header, ...rows] = lines;
+  if (!header || header.cells.length === 0) throw new CorruptDataError(file, '1', 'empty file: no header');
+  for (const row of rows) {
+    if (row.cells.length !== header.cells.length) {
+      throw new CorruptDataError(file, String(row.line), `expected ${header.cells.length} columns (${header.cells.join(', ')}), found ${row.cells.length}`);
+    }
+  }
+  return {
+    file,
+    header: header.cells,
+    rows: rows.map((r) => r.cells),
+    lineOf: (i) => rows[i]?.line ?? -1,
+    column(name) {
+      const i = header.cells.indexOf(name);
+      if (i < 0) throw new CorruptDataError(file, '1', `missing column '${name}' (found: ${header.cells.join(', ')})`);
+      return i;
+    },
+    number(row, column) {
+      const cell = rows[row]?.cells[column] ?? '';
+      const value = cell.trim() === '' ? NaN : Number(cell);
+      if (!Number.isFinite(value)) {
+        throw new CorruptDataError(file, String(rows[row]?.line ?? '?'), `column '${header.cells[column]}' is not a finite number: ${JSON.stringify(cell)}`);
+      }
+      return value;
+    },
+  };
+}
+
+function splitRecords(text: string, file: string): { line: number; cells: string[] }[] {
+  const records: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let line = 1;
+  let recordLine = 1;
+  let inQuotes = false;
+  let i = 0;
+  const endRecord = (): void => {
+    cells.push(cell);
+    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
+    cells = [];
+    cell = '';
+  };
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else inQuotes = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+    } else if (ch === '"') {
+      if (cell !== '') throw new CorruptDataError(file, String(line), 'quote in the middle of an unquoted field');
+      inQuotes = true;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else cell += ch;
+    i++;
+  }
+  if (inQuotes) throw new CorruptDataError(file, String(recordLine), 'unterminated quoted field');
+  if (cell !== '' || cells.length > 0) endRecord();
+  return records;
+}
