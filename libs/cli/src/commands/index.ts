@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerArchCommand, registerMaskCommand } from './arch';
 
 /** Each command lives in its own module and registers itself on the program here. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerArchCommand(program);
+  registerMaskCommand(program);
 }

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/fsnas.mjs', import.meta.url));
+
+/** Run the real CLI as a user would, through its bin script. */
+function fsnas(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FSNAS_QUIET: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('fsnas CLI', () => {
+  it('prints help and exits 0', () => {
+    const r = fsnas('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: fsnas');
+    expect(r.stdout).toContain('arch');
+  });
+
+  it('arch --json gives the record of one architecture from the real tables', () => {
+    const r = fsnas('arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|', '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.index).toBe(9930);
+    expect(out.ops).toEqual(['nor_conv_3x3', 'nor_conv_3x3', 'nor_conv_3x3', 'skip_connect', 'nor_conv_3x3', 'nor_conv_3x3']);
+    expect(out.accuracy.cifar100.test.toFixed(2)).toBe('73.51');
+    expect(Object.keys(out.accuracy['cifar10-valid'])).toEqual(['train', 'valid', 'test']);
+    expect(Object.keys(out.hw)).toEqual(['cifar10', 'cifar100', 'ImageNet16-120']);
+  });
+
+  it('mask --json gives size and per-setting statistics', () => {
+    const rows = [[0, 0, 0, 1, 0], ...Array.from({ length: 5 }, () => [1, 1, 1, 1, 1])];
+    const r = fsnas('mask', JSON.stringify(rows), '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.size).toBe(3125);
+    expect(out.archs.count).toBe(3125);
+    expect(Object.keys(out.stats)).toEqual(['cifar10', 'cifar10-valid', 'cifar100', 'ImageNet16-120']);
+    expect(out.stats.cifar10.max).toBeGreaterThan(out.stats.cifar10.mean);
+  });
+
+  it.each([
+    [['arch', '15625'], /NATS index must be an integer in \[0, 15625\)/],
+    [['arch', '|none~0|+|none~0|'], /invalid NB201 arch string/],
+    [['mask', '[[0,0,0,0,0],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'], /allows no operation/],
+    [['mask', 'nonsense'], /6x5 matrix/],
+  ])('fails with one line and exit 1 on bad input %j', (args, message) => {
+    const r = fsnas(...args);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 on a usage error', () => {
+    expect(fsnas('no-such-command').status).toBe(2);
+    expect(fsnas('arch').status).toBe(2);
+  });
+});

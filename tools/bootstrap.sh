@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Brings a fresh clone to a runnable state, doing only what is missing: npm packages (npm ci when
+# the lockfile changed), the Python venv for MLflow + Jupyter (tools/setup/setup.sh), and the Debian
+# packages listed in tools/debian-packages.txt (installed when running as root, else explained).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+log() { printf 'fsnas bootstrap: %s\n' "$*" >&2; }
+
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ ! -f node_modules/.fsnas-lock-stamp || "$(cat node_modules/.fsnas-lock-stamp)" != "$lock_hash" ]]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.fsnas-lock-stamp
+fi
+
+missing=()
+while read -r pkg cmd; do
+  [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done < tools/debian-packages.txt
+if (( ${#missing[@]} )); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    log "missing Debian packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
+  fi
+fi
+
+if [[ -x tools/setup/setup.sh ]]; then
+  tools/setup/setup.sh
+fi
