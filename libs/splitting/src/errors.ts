@@ -1,0 +1,34 @@
+import { FsnasError, InvalidInputError } from '@fsnas/core';
+
+/** A branching tree that cannot be built: bad leaf count or factors, or more leaves than the ops allow. */
+export class BranchingError extends InvalidInputError {}
+
+/** Ops that cannot be partitioned as asked (k groups of n ops, size constraints, malformed matrix). */
+export class PartitionError extends InvalidInputError {}
+
+/** A metric returned something the splitter cannot use (wrong shape, NaN, asymmetric matrix). */
+export class MetricOutputError extends FsnasError {
+  constructor(message: string) {
+    super('METRIC_OUTPUT', message);
+  }
+}
+
+/** A split tree JSON that does not follow the schema; `path` is the JSON path of the bad field. */
+export class SplitTreeFormatError extends InvalidInputError {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`split tree ${path}: ${detail}`);
+  }
+}
+
+/** A split tree whose recorded groups do not re-derive its recorded children or leaves. */
+export class SplitTreeReplayError extends FsnasError {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super('SPLIT_TREE_REPLAY', `split tree ${path}: ${detail}`);
+  }
+}
