@@ -51,45 +51,56 @@ export function readCsv(file: string): CsvTable {
 
 function splitRecords(text: string, file: string): { line: number; cells: string[] }[] {
   const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
+  let pos = 0;
   let line = 1;
-  let recordLine = 1;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let raw = text.slice(pos, end);
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+    const recordLine = line;
+    if (raw.includes('"')) {
+      // Quoted fields may hold commas or newlines: take the slow path for this record only.
+      const parsed = parseQuotedRecord(text, pos, file, line);
+      records.push({ line: recordLine, cells: parsed.cells });
+      line += parsed.newlines + 1;
+      pos = parsed.next;
+      continue;
+    }
+    if (raw !== '') records.push({ line: recordLine, cells: raw.split(',') });
+    line++;
+    pos = end + 1;
+  }
+  return records;
+}
+
+function parseQuotedRecord(text: string, start: number, file: string, line: number): { cells: string[]; next: number; newlines: number } {
+  const cells: string[] = [];
+  let cell = '';
   let inQuotes = false;
-  let i = 0;
-  const endRecord = (): void => {
-    cells.push(cell);
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
-    cells = [];
-    cell = '';
-  };
-  while (i < text.length) {
+  let newlines = 0;
+  let i = start;
+  for (; i < text.length; i++) {
     const ch = text[i] as string;
     if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else inQuotes = false;
-      } else {
-        if (ch === '\n') line++;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') inQuotes = false;
+      else {
+        if (ch === '\n') newlines++;
         cell += ch;
       }
     } else if (ch === '"') {
-      if (cell !== '') throw new CorruptDataError(file, String(line), 'quote in the middle of an unquoted field');
+      if (cell !== '') throw new CorruptDataError(file, String(line + newlines), 'quote in the middle of an unquoted field');
       inQuotes = true;
     } else if (ch === ',') {
       cells.push(cell);
       cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else cell += ch;
-    i++;
+    } else if (ch === '\n') break;
+    else if (ch !== '\r') cell += ch;
   }
-  if (inQuotes) throw new CorruptDataError(file, String(recordLine), 'unterminated quoted field');
-  if (cell !== '' || cells.length > 0) endRecord();
-  return records;
+  if (inQuotes) throw new CorruptDataError(file, String(line), 'unterminated quoted field');
+  cells.push(cell);
+  return { cells, next: i + 1, newlines };
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerArchCommand, registerMaskCommand } from './arch';
+import { registerBenchCommand } from './bench';
 
 /** Each command lives in its own module and registers itself on the program here. */
 export function registerCommands(program: Command): void {
   registerArchCommand(program);
   registerMaskCommand(program);
+  registerBenchCommand(program);
 }
