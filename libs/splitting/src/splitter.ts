@@ -1,0 +1,248 @@
+import { Progress } from '@fsnas/core';
+import type { EdgeEvaluation, EdgeMetric } from '@fsnas/metrics';
+import { Mask, NUM_EDGES } from '@fsnas/nb201';
+import { ascendingSplit, leafCount, treeShape, type ShapeNode } from './branching';
+import { disjointCandidates } from './candidates';
+import { edgeScore, levelEdges, type EdgePolicy } from './edge-policy';
+import { BranchingError, MetricOutputError } from './errors';
+import { bestPartition, type GroupSizeConstraints, type Partition } from './partition';
+import {
+  SPLIT_TREE_FORMAT,
+  SPLIT_TREE_VERSION,
+  leafRecords,
+  type CompatMode,
+  type EdgeCandidateRecord,
+  type EdgeEvaluationRecord,
+  type SplitNodeRecord,
+  type SplitTreeDocument,
+} from './split-tree';
+
+/**
+ * Optional training of the node's supernet before its metric is evaluated (REFERENCE_SPEC §3.6;
+ * off by default, as in every shipped config). The search library will provide one; the splitter
+ * only calls it, once per node, with the node's mask and level.
+ */
+export type WarmupHook = (mask: Mask, level: number) => Promise<void>;
+
+export interface ProgressSettings {
+  readonly quiet?: boolean;
+  readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly intervalMs?: number;
+}
+
+/** What the branching tree, edges, seed and compat mode of a split are. Shared by metric and random splits. */
+export interface SplitPlanOptions {
+  /** Target number of leaves (sub-supernets). */
+  readonly leaves: number;
+  readonly branching: readonly number[];
+  readonly dropLeaves?: boolean;
+  readonly edges: EdgePolicy;
+  readonly seed?: number;
+  readonly compat?: CompatMode;
+  /** The mask to split (default: the full space). */
+  readonly parent?: Mask;
+}
+
+export interface SplitOptions extends SplitPlanOptions {
+  readonly metric: EdgeMetric;
+  /** Group-size constraints for every partition (not available with compat 'reference'). */
+  readonly groupSizes?: GroupSizeConstraints;
+  readonly warmup?: WarmupHook;
+  readonly progress?: ProgressSettings;
+  /** Called after each node is finished (its children not yet), e.g. to log or persist partial work. */
+  readonly onNode?: (node: SplitNodeRecord) => void;
+}
+
+export interface SplitPlan {
+  readonly levels: number[][];
+  readonly shape: ShapeNode[][];
+  /** Per-level edges, or null for the `metric` policy. */
+  readonly edges: number[] | null;
+  readonly seed: number;
+  readonly compat: boolean;
+  readonly parent: Mask;
+  readonly byPath: ReadonlyMap<string, ShapeNode>;
+}
+
+/**
+ * Build and check the plan: branching levels, node shape and level edges. Fails early, with a
+ * BranchingError, on trees the ops cannot carry (more groups than ops on an edge, more leaves than
+ * architectures).
+ */
+export function planSplit(options: SplitPlanOptions): SplitPlan {
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new BranchingError(`seed must be a non-negative integer, got ${seed}`);
+  const compat = (options.compat ?? 'none') === 'reference';
+  const parent = options.parent ?? Mask.full();
+  const levels = ascendingSplit({ leaves: options.leaves, branching: options.branching, dropLeaves: options.dropLeaves ?? false, seed });
+  const shape = treeShape(levels, compat ? 'child-index' : 'level-index');
+  const leaves = leafCount(shape);
+  if (leaves > parent.size) throw new BranchingError(`${leaves} leaves requested but the mask holds only ${parent.size} architectures`);
+  const edges = levelEdges(options.edges, levels.length, seed, compat);
+  if (edges) {
+    // With distinct level edges every node of level ℓ still has the parent's ops on edges[ℓ].
+    const distinct = new Set(edges).size === edges.length;
+    shape.forEach((nodes, level) => {
+      const edge = edges[level] as number;
+      const maxFactor = Math.max(...nodes.map((n) => n.factor));
+      if (distinct && maxFactor > parent.allowedCount(edge)) {
+        throw new BranchingError(`level ${level} splits edge ${edge} into ${maxFactor} groups but only ${parent.allowedCount(edge)} ops are allowed there`);
+      }
+    });
+  } else if (levels.length > NUM_EDGES) {
+    throw new BranchingError(`the metric edge policy splits each edge once: ${levels.length} levels need more than ${NUM_EDGES} edges`);
+  }
+  const byPath = new Map(shape.flat().map((n) => [n.path.join('.'), n]));
+  return { levels, shape, edges, seed, compat, parent, byPath };
+}
+
+/**
+ * The seed handed to the metric at a node: a hash of (run seed, level, index in level). Nodes are
+ * independent of evaluation order, so a re-run (or a resumed run) gives every node the same seed.
+ * The reference instead seeds torch once and lets nodes consume one stream, which is not
+ * reproducible anyway (REFERENCE_SPEC §2.1).
+ */
+export function nodeSeed(seed: number, level: number, indexInLevel: number): number {
+  const lo = seed % 4294967296;
+  const hi = Math.floor(seed / 4294967296);
+  return mix32(mix32(mix32(lo) ^ hi) ^ mix32(Math.imul(level + 1, 0x9e3779b9) ^ (indexInLevel + 1)));
+}
+
+function mix32(x: number): number {
+  let z = x >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Check a metric's answer before it is used or recorded: no NaN, right shape, symmetric. */
+export function checkEvaluation(metric: string, where: string, n: number, ev: EdgeEvaluation): EdgeEvaluationRecord {
+  const bad = (detail: string): never => {
+    throw new MetricOutputError(`metric '${metric}' at ${where}: ${detail}`);
+  };
+  if (ev.kind !== 'similarity' && ev.kind !== 'distance') bad(`kind must be 'similarity' or 'distance', got ${JSON.stringify(ev.kind)}`);
+  if (!Array.isArray(ev.values) || ev.values.length !== n) bad(`expected ${n} values (one per candidate), got ${Array.isArray(ev.values) ? ev.values.length : typeof ev.values}`);
+  ev.values.forEach((v, i) => Number.isFinite(v) || bad(`value ${i} is ${v}`));
+  if (!Array.isArray(ev.matrix) || ev.matrix.length !== n) bad(`expected a ${n}×${n} matrix`);
+  ev.matrix.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== n) bad(`matrix row ${i} must have ${n} entries`);
+    row.forEach((v, j) => {
+      if (!Number.isFinite(v)) bad(`matrix[${i}][${j}] is ${v}`);
+      const t = (ev.matrix[j] as readonly number[])[i] as number;
+      if (Math.abs(v - t) > 1e-9 * Math.max(1, Math.abs(v), Math.abs(t))) bad(`matrix is not symmetric at [${i}][${j}] (${v} vs ${t})`);
+    });
+  });
+  return { values: [...ev.values], matrix: ev.matrix.map((r) => [...r]), kind: ev.kind };
+}
+
+/**
+ * Split a supernet with a metric (REFERENCE_SPEC §3.5): depth-first, each node evaluates the
+ * disjoint candidates of its edge, partitions the ops exactly, and recurses into the groups in
+ * order, so leaf idx = Σ c_ℓ·Π(factors below) with group 0 first.
+ *
+ * Differences from the reference outside compat mode: the factor of a node is read by its index in
+ * its level (B9), nodes with k = 1 skip the metric call, ties break towards balance, and every node
+ * gets its own derived metric seed.
+ */
+export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDocument> {
+  const plan = planSplit(options);
+  const { metric } = options;
+  const lastLevel = plan.levels.length - 1;
+  if (plan.compat && options.groupSizes) throw new BranchingError('group-size constraints are not available in compat mode reference');
+  const tieBreak = plan.compat ? 'reference' : 'balanced';
+  const constraints = options.groupSizes;
+  const total = plan.shape.reduce((s, l) => s + l.length, 0);
+  const progress = new Progress({ label: `split ${metric.name}`, total, unit: 'node', ...options.progress });
+  const metricEdges = options.edges.kind === 'metric' ? (options.edges.edges ?? Array.from({ length: NUM_EDGES }, (_, e) => e)) : null;
+  const leaves: { path: number[]; mask: Mask }[] = [];
+
+  const evaluate = async (mask: Mask, edge: number, k: number, seed: number, where: string): Promise<EdgeCandidateRecord> => {
+    const { ops, candidates } = disjointCandidates(mask, edge);
+    if (k > ops.length) throw new BranchingError(`${where}: cannot split edge ${edge} into ${k} groups, only ${ops.length} ops are allowed there`);
+    const raw = await metric.evaluateEdge({ candidates, parent: mask, edge, seed });
+    const evaluation = checkEvaluation(metric.name, `${where} edge ${edge}`, ops.length, raw);
+    const part: Partition = bestPartition(evaluation.matrix, { k, kind: evaluation.kind, tieBreak, ...(constraints ? { constraints } : {}) });
+    const groups = part.groups.map((g) => g.map((i) => ops[i] as number));
+    return { edge, ops, evaluation, groups, cut: part.cut, score: edgeScore(part.cut, part.crossPairs) };
+  };
+
+  const visit = async (mask: Mask, path: number[], used: readonly number[]): Promise<SplitNodeRecord> => {
+    const key = path.join('.');
+    const shape = plan.byPath.get(key) as ShapeNode;
+    const { level, indexInLevel, factor: k } = shape;
+    const where = `node ${key || 'root'} (level ${level})`;
+    progress.tick(0, `evaluating ${where}`);
+    if (options.warmup) await options.warmup(mask, level);
+    const seed = nodeSeed(plan.seed, level, indexInLevel);
+
+    let chosen: { edge: number; ops: number[]; evaluation: EdgeEvaluationRecord | null; groups: number[][]; cut: number | null };
+    let edgeCandidates: EdgeCandidateRecord[] | undefined;
+    const skipMetric = k === 1 && !plan.compat;
+    if (metricEdges) {
+      const open = metricEdges.filter((e) => !used.includes(e) && mask.allowedCount(e) >= k);
+      if (open.length === 0) throw new BranchingError(`${where}: no unsplit edge among [${metricEdges}] allows ${k} groups`);
+      if (skipMetric) {
+        const edge = open[0] as number;
+        chosen = { edge, ops: mask.allowedOps(edge), evaluation: null, groups: [mask.allowedOps(edge)], cut: null };
+      } else {
+        edgeCandidates = [];
+        for (const e of open) edgeCandidates.push(await evaluate(mask, e, k, seed, where));
+        // Strict < keeps the lowest edge index on ties.
+        chosen = edgeCandidates.reduce((a, b) => (b.score < a.score ? b : a));
+      }
+    } else {
+      const edge = (plan.edges as number[])[level] as number;
+      if (skipMetric) {
+        const ops = mask.allowedOps(edge);
+        chosen = { edge, ops, evaluation: null, groups: [ops], cut: null };
+      } else chosen = await evaluate(mask, edge, k, seed, where);
+    }
+
+    const childMasks = chosen.groups.map((g) => mask.restrict(chosen.edge, g));
+    const record: SplitNodeRecord = {
+      path,
+      level,
+      indexInLevel,
+      mask: mask.toRows(),
+      edge: chosen.edge,
+      factor: k,
+      ops: chosen.ops,
+      evaluation: chosen.evaluation,
+      cut: chosen.cut,
+      groups: chosen.groups,
+      seed,
+      ...(edgeCandidates ? { edgeCandidates } : {}),
+      children: [],
+    };
+    progress.tick(1, `${where} edge ${chosen.edge} → ${chosen.groups.map((g) => `{${g.join(',')}}`).join('|')}`);
+    options.onNode?.(record);
+    if (level === lastLevel) {
+      childMasks.forEach((m, g) => leaves.push({ path: [...path, g], mask: m }));
+      return record;
+    }
+    for (let g = 0; g < childMasks.length; g++) {
+      record.children.push(await visit(childMasks[g] as Mask, [...path, g], [...used, chosen.edge]));
+    }
+    return record;
+  };
+
+  const root = await visit(plan.parent, [], []);
+  return {
+    format: SPLIT_TREE_FORMAT,
+    version: SPLIT_TREE_VERSION,
+    metric: metric.name,
+    options: {
+      leaves: options.leaves,
+      branching: [...options.branching],
+      dropLeaves: options.dropLeaves ?? false,
+      edges: options.edges,
+      seed: plan.seed,
+      compat: plan.compat ? 'reference' : 'none',
+      groupSizes: constraints ?? null,
+      parent: plan.parent.toRows(),
+    },
+    levels: plan.levels,
+    root,
+    leaves: leafRecords(leaves),
+  };
+}
