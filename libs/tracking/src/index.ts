@@ -1,0 +1,24 @@
+export * from './errors';
+export * from './types';
+export * from './tracking-uri';
+export { MlflowClient } from './client';
+export { LIMITS, splitBatch, validateBatch } from './batch';
+export { DEFAULT_RETRY, type RetryPolicy } from './http';
+export { canonicalJson, runKey, flattenParams } from './run-key';
+export { JournalFile, type JournalOp, type JournalEntry } from './journal';
+export { TAG_RUN_KEY, TAG_LOCAL_ID, type DrainReport, type FailedWrite } from './replay';
+export { syncJournals, type SyncReport } from './sync';
+export { Tracker, type TrackerOptions, type RunOptions, type RunResult } from './tracker';
+export { ActiveRun, type ParamValue } from './active-run';
+export { ensurePythonEnv, venvDir, type PythonEnv } from './python-env';
+export {
+  startLocalServer,
+  stopLocalServer,
+  killLocalServer,
+  localServerStatus,
+  mlflowDir,
+  freePort,
+  type LocalServerOptions,
+  type LocalServerStatus,
+} from './local-server';
+export { resolveTrackingUri, journalDirFor, type ResolvedTarget } from './target';
