@@ -1,6 +1,6 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { DataNotFoundError, InvalidInputError, resolveDataFile } from '@fsnas/core';
+import { DataNotFoundError, InvalidInputError, resolveDataFile, writableDataDir } from '@fsnas/core';
 import { cachePath, readImageCache, sourceKey, writeImageCache } from './cache';
 import { CIFAR10_CLASSES, readCifar100Binary, readCifar10Binary } from './cifar-binary';
 import { type ImageFolderData, type ImageFolderOptions, readImageFolderTar } from './image-folder';
@@ -55,7 +55,7 @@ export function loadImageFolderTar(tarPath: string, options: ImageFolderOptions 
   const key = sourceKey('image-folder-tar', tarPath, readerOptions);
   const tag = crc32(JSON.stringify([key.sourcePath, readerOptions])).toString(16).padStart(8, '0');
   const name = `${basename(tarPath).replace(/\.tar$/i, '')}-${tag}`;
-  const path = typeof options.cache === 'string' ? cachePath(name, options.cache) : cachePath(name);
+  const path = cachePath(name, typeof options.cache === 'string' ? options.cache : join(writableDataDir(options.env), 'cache'));
   const cached = readImageCache(path, key);
   if (cached.ok) return { splits: cached.data.sets, classes: cached.data.classes };
   if (cached.reason !== 'no cache yet') log(options, `cache ${path} not used (${cached.reason}); rebuilding`);
@@ -78,43 +78,41 @@ function findOptional(relativePath: string, env: NodeJS.ProcessEnv | undefined):
   }
 }
 
+type Cifar10Location = { readonly kind: 'binary'; readonly dir: string } | { readonly kind: 'jpeg-tar'; readonly path: string };
+
+/** Which CIFAR-10 files to read: explicit paths first, then data discovery; 'auto' prefers the binary. */
+function locateCifar10(options: LoadCifar10Options): Cifar10Location {
+  const source = options.source ?? 'auto';
+  const env = options.env;
+  if (source === 'binary') return { kind: 'binary', dir: options.binaryDir ?? resolveDataFile(CIFAR10_BINARY_DIR, env) };
+  if (source === 'jpeg-tar') return { kind: 'jpeg-tar', path: options.tarPath ?? resolveDataFile(CIFAR10_JPEG_TAR, env) };
+  if (source !== 'auto') throw new InvalidInputError(`loadCifar10: source must be auto, binary or jpeg-tar, got '${String(source)}'`);
+  if (options.binaryDir) return { kind: 'binary', dir: options.binaryDir };
+  if (options.tarPath) return { kind: 'jpeg-tar', path: options.tarPath };
+  const dir = findOptional(CIFAR10_BINARY_DIR, env);
+  if (dir !== null) return { kind: 'binary', dir };
+  const path = findOptional(CIFAR10_JPEG_TAR, env);
+  if (path !== null) return { kind: 'jpeg-tar', path };
+  // Neither form found: the error points the user at the official download, not at the re-encoded tar.
+  return { kind: 'binary', dir: resolveDataFile(CIFAR10_BINARY_DIR, env) };
+}
+
 /**
  * CIFAR-10: 50,000 train + 10,000 test images, 32×32 RGB. The official binary release is preferred:
  * the JPEG tar is a lossy re-encoding in a different image order (REFERENCE_SPEC §7, shared data README).
  */
 export function loadCifar10(options: LoadCifar10Options = {}): Dataset {
-  const source = options.source ?? 'auto';
-  if (!['auto', 'binary', 'jpeg-tar'].includes(source)) {
-    throw new InvalidInputError(`loadCifar10: source must be auto, binary or jpeg-tar, got '${source}'`);
+  const location = locateCifar10(options);
+  if (location.kind === 'binary') {
+    return { name: 'cifar10', ...readCifar10Binary(location.dir), source: `binary:${location.dir}` };
   }
-  let binaryDir = options.binaryDir ?? null;
-  if (binaryDir === null && source !== 'jpeg-tar' && !options.tarPath) {
-    binaryDir = source === 'binary' ? resolveDataFile(CIFAR10_BINARY_DIR, options.env) : findOptional(CIFAR10_BINARY_DIR, options.env);
-  }
-  if (binaryDir !== null && source !== 'jpeg-tar') {
-    const parts = readCifar10Binary(binaryDir);
-    return { name: 'cifar10', ...parts, source: `binary:${binaryDir}` };
-  }
-  let tarPath = options.tarPath ?? null;
-  if (tarPath === null) {
-    tarPath = findOptional(CIFAR10_JPEG_TAR, options.env);
-    // Neither form found: point the user at the official download, not at the re-encoded tar.
-    if (tarPath === null) {
-      if (source === 'jpeg-tar') resolveDataFile(CIFAR10_JPEG_TAR, options.env);
-      resolveDataFile(CIFAR10_BINARY_DIR, options.env);
-      throw new InvalidInputError('unreachable');
-    }
-  }
-  const data = loadImageFolderTar(tarPath, { splits: ['train', 'test'], classes: CIFAR10_CLASSES, ...cacheOptions(options) });
-  if (data.classes.join() !== CIFAR10_CLASSES.join()) {
-    throw new InvalidInputError(`loadCifar10: ${tarPath} gave classes ${data.classes.join(', ')}`);
-  }
+  const data = loadImageFolderTar(location.path, { splits: ['train', 'test'], classes: CIFAR10_CLASSES, ...cacheOptions(options) });
   return {
     name: 'cifar10',
     train: data.splits['train'] as ImageSet,
     test: data.splits['test'] as ImageSet,
     classes: data.classes,
-    source: `jpeg-tar:${tarPath}`,
+    source: `jpeg-tar:${location.path}`,
   };
 }
 
@@ -122,6 +120,7 @@ function cacheOptions(options: CacheOptions): CacheOptions {
   return {
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
     ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
   };
 }
 

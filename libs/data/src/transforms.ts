@@ -82,22 +82,50 @@ export function writeAugmented(
   draw: AugmentDraw = IDENTITY_DRAW,
 ): void {
   const { height: h, width: w, channels: ch } = set;
+  if (ch !== 3 || affine.scale.length !== 3) {
+    throw new InvalidInputError(`writeAugmented: RGB images expected, got ${ch} channels`);
+  }
+  // Per row, the columns that land inside the image form one
+  // range [x0, x1), so the bounds tests leave the inner loop and the channel constants live in locals.
   const src = set.images;
-  const base = index * h * w * ch;
-  const { scale, shift } = affine;
+  const base = index * h * w * 3;
+  const s0 = affine.scale[0] as number;
+  const s1 = affine.scale[1] as number;
+  const s2 = affine.scale[2] as number;
+  const b0 = affine.shift[0] as number;
+  const b1 = affine.shift[1] as number;
+  const b2 = affine.shift[2] as number;
+  const x0 = Math.max(0, -draw.dx);
+  const x1 = Math.min(w, w - draw.dx);
+  // Source column of output column x is cx = x + dx, mirrored when flipping; step ±3 bytes per pixel.
+  const step = draw.flip ? -3 : 3;
   let o = offset;
   for (let y = 0; y < h; y++) {
     const sy = y + draw.dy;
-    const rowInside = sy >= 0 && sy < h;
-    for (let x = 0; x < w; x++) {
-      const cx = x + draw.dx;
-      if (rowInside && cx >= 0 && cx < w) {
-        const sx = draw.flip ? w - 1 - cx : cx;
-        let s = base + (sy * w + sx) * ch;
-        for (let c = 0; c < ch; c++) out[o++] = (src[s++] as number) * (scale[c] as number) + (shift[c] as number);
-      } else {
-        for (let c = 0; c < ch; c++) out[o++] = shift[c] as number;
+    if (sy < 0 || sy >= h || x0 >= x1) {
+      for (let x = 0; x < w; x++, o += 3) {
+        out[o] = b0;
+        out[o + 1] = b1;
+        out[o + 2] = b2;
       }
+      continue;
+    }
+    for (let x = 0; x < x0; x++, o += 3) {
+      out[o] = b0;
+      out[o + 1] = b1;
+      out[o + 2] = b2;
+    }
+    const firstCol = draw.flip ? w - 1 - (x0 + draw.dx) : x0 + draw.dx;
+    let s = base + (sy * w + firstCol) * 3;
+    for (let x = x0; x < x1; x++, o += 3, s += step) {
+      out[o] = (src[s] as number) * s0 + b0;
+      out[o + 1] = (src[s + 1] as number) * s1 + b1;
+      out[o + 2] = (src[s + 2] as number) * s2 + b2;
+    }
+    for (let x = x1; x < w; x++, o += 3) {
+      out[o] = b0;
+      out[o + 1] = b1;
+      out[o + 2] = b2;
     }
   }
 }
