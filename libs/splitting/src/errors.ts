@@ -32,3 +32,6 @@ export class SplitTreeReplayError extends FsnasError {
     super('SPLIT_TREE_REPLAY', `split tree ${path}: ${detail}`);
   }
 }
+
+/** Two splits that cannot be compared (leaf masks that do not form a tree, different op sets). */
+export class SplitComparisonError extends InvalidInputError {}

@@ -7,3 +7,4 @@ export * from './partition';
 export * from './split-tree';
 export * from './splitter';
 export * from './random-split';
+export * from './split-distance';

@@ -75,6 +75,7 @@ export function planSplit(options: SplitPlanOptions): SplitPlan {
   const compat = (options.compat ?? 'none') === 'reference';
   const parent = options.parent ?? Mask.full();
   const levels = ascendingSplit({ leaves: options.leaves, branching: options.branching, dropLeaves: options.dropLeaves ?? false, seed });
+  if (levels.length === 0) throw new BranchingError(`${options.leaves} leaves with branching [${options.branching.join(', ')}] and dropLeaves leave no level to split`);
   const shape = treeShape(levels, compat ? 'child-index' : 'level-index');
   const leaves = leafCount(shape);
   if (leaves > parent.size) throw new BranchingError(`${leaves} leaves requested but the mask holds only ${parent.size} architectures`);
