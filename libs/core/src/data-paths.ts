@@ -13,8 +13,9 @@ export interface DataSource {
   readonly getWith: string;
 }
 
-const NB201_CONVERT = 'npx fsnas data fetch nats-tss && npx fsnas data convert nats-tss';
-const NB201_V11 = 'npx fsnas data fetch nb201-v1_1 && npx fsnas data convert nb201-v1_1';
+const NB201_CONVERT = 'npx fsnas data convert nats-tss --archive <NATS-tss-v1_0-3ffb9-simple.tar> (see npx fsnas data fetch nats-tss)';
+/** Tables fsnas reads as published CSV exports; it has no converter for their original pickles. */
+const CSV_EXPORT = (what: string) => `place the CSV export (${what}) in data/nb201/`;
 
 export const DATA_SOURCES: readonly DataSource[] = [
   {
@@ -27,25 +28,25 @@ export const DATA_SOURCES: readonly DataSource[] = [
     path: `nb201/nb201_v1_1_${setting}.csv`,
     description: `NAS-Bench-201 v1_1 train/valid/test accuracies for the ${setting} setting`,
     officialSource: 'NAS-Bench-201, NAS-Bench-201-v1_1-096897.pth (https://github.com/D-X-Y/NAS-Bench-201)',
-    getWith: NB201_V11,
+    getWith: CSV_EXPORT('columns: file id, arch str, cfg name, C, N, train/validation/test accuracy'),
   })),
   ...['cifar10', 'cifar100', 'ImageNet16-120'].map((dataset) => ({
     path: `nb201/hw_nas_bench_${dataset}.csv`,
     description: `HW-NAS-Bench measured hardware costs for ${dataset}`,
     officialSource: 'HW-NAS-Bench, HW-NAS-Bench-v1_0.pickle (https://github.com/GATECH-EIC/HW-NAS-Bench)',
-    getWith: 'npx fsnas data fetch hw-nas-bench && npx fsnas data convert hw-nas-bench',
+    getWith: CSV_EXPORT('columns: net, then the ten cost columns, one row per NATS index'),
   })),
   ...['cifar10', 'ImageNet16-120'].map((dataset) => ({
     path: `nb201/zero_cost_naslib_${dataset}_even.csv`,
     description: `NAS-Bench-Suite-Zero published zero-cost proxy scores for ${dataset}`,
     officialSource: 'NAS-Bench-Suite-Zero (https://github.com/automl/NASLib, zc_nasbench201.json)',
-    getWith: 'npx fsnas data fetch naslib-zc && npx fsnas data convert naslib-zc',
+    getWith: CSV_EXPORT('columns: nb201_index, arch_str, one column per proxy'),
   })),
   {
     path: 'paper/paper_splits.json',
     description: "the AutoML 2024 paper's sub-supernet masks (8 per metric and dataset)",
     officialSource: 'brain-bzh/metric_driven_few_shot_nas, pkg/search_configs/darts/**/default.arch',
-    getWith: 'npx fsnas data convert paper-splits --configs <path to pkg/search_configs>',
+    getWith: 'copy paper_splits.json from the shared data folder (built from the paper repository configs)',
   },
   {
     path: 'cifar10/cifar-10-batches-bin',
