@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Benchmark } from '@fsnas/benchmark';
+import { CorruptDataError, InvalidInputError } from '@fsnas/core';
+import { Mask, loadPaperSplits } from '@fsnas/nb201';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { f1SplitDiversity, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, type SplitsByDataset } from './index';
+
+let bench: Benchmark;
+let paper: SplitsByDataset;
+beforeAll(() => {
+  bench = Benchmark.load({ hw: false });
+  paper = loadPaperSplits();
+});
+
+describe('F1 split diversity', () => {
+  it('tabulates every level of every family and builds the similarity figures', () => {
+    const f1 = f1SplitDiversity(bench, paper);
+    expect(f1.groups).toHaveLength(3 * 10 * 7); // datasets × families × (1 + 2 + 4) nodes
+    expect(f1.level0['cifar10']?.['gradient_matching']).toBe('{3}|{0,1,2,4}');
+    expect(f1.similarity['cifar100']?.names).toHaveLength(10);
+    expect(Object.keys(f1.figures).sort()).toEqual(
+      ['f1-level0-groups', 'f1-level0-table', ...['cifar10', 'cifar100', 'ImageNet16-120'].flatMap((d) => [`f1-group-distance-${d}`, `f1-leafset-distance-${d}`])].sort(),
+    );
+  });
+});
+
+describe('F3 distribution', () => {
+  it('gives one row per leaf, consistent per-metric summaries, and figure specs', () => {
+    const f3 = f3Distribution(bench, paper, 'cifar10');
+    expect(f3.leaves).toHaveLength(80);
+    for (const m of f3.metrics) {
+      const rows = f3.leaves.filter((l) => l.metric === m.metric);
+      expect(rows.reduce((n, l) => n + l.size, 0)).toBe(15625);
+      expect(rows.filter((l) => l.holdsBest).map((l) => l.leaf)).toEqual([m.leafHoldingBest]);
+      expect(m.bestMeanHoldsBest).toBe(m.bestLeafByMean === m.leafHoldingBest);
+      expect(m.meanRankOfBestLeaf).toBe(1 + rows.filter((l) => l.mean > (rows[m.leafHoldingBest]?.mean as number)).length);
+    }
+    expect(Object.keys(f3.figures)).toEqual(['f3-accuracy-boxes-cifar10', 'f3-leaf-sizes-cifar10', 'f3-top-archs-cifar10', 'f3-leaf-means-cifar10']);
+    expect(() => f3Distribution(bench, paper, 'cifar10-valid')).toThrow(/no splits for dataset/);
+    expect(() => f3Distribution(bench, paper, 'mnist')).toThrow(InvalidInputError);
+  });
+});
+
+describe('F4 selection', () => {
+  it('runs every method per metric with oracle regret 0, deterministic across calls', () => {
+    const opts = { seeds: 4, samples: 50 };
+    const a = f4Selection(bench, paper, 'cifar10', opts);
+    const b = f4Selection(bench, paper, 'cifar10', opts);
+    expect(a.rows).toEqual(b.rows);
+    expect(a.methods).toEqual(['oracle', 'random', 'best-mean@50', 'succ-halving-max@400', 'succ-halving-mean@400', 'zero-cost-nwot']);
+    expect(a.rows).toHaveLength(10 * 6);
+    for (const r of a.rows.filter((x) => x.method === 'oracle')) expect(r.meanRegret).toBe(0);
+    for (const r of a.rows) {
+      expect(r.meanRegret).toBeGreaterThanOrEqual(0);
+      expect(r.chosenCounts.reduce((x, y) => x + y, 0)).toBe(4);
+    }
+  });
+
+  it('skips the zero-cost method where no scores are published, and uses derived accuracies when given', () => {
+    const derived = new Map([['synflow', Array.from({ length: 8 }, (_, leaf) => [leaf === 5 ? 99 : 1])]]);
+    const f4 = f4Selection(bench, paper, 'cifar100', { seeds: 2, samples: 10, derived });
+    expect(f4.skipped.some((s) => s.startsWith('zero-cost-nwot: no published scores'))).toBe(true);
+    const gm = f4.rows.find((r) => r.metric === 'synflow' && r.method === 'gm-nas-derived');
+    expect(gm?.chosenCounts[5]).toBe(2);
+  });
+
+  it('loads zero-cost scores cross-checked against the benchmark arch strings', () => {
+    const scores = loadZeroCostScores(bench, 'cifar10', 'synflow');
+    const scored = scores.filter((s) => Number.isFinite(s)).length;
+    expect(scored).toBe(4726);
+    expect(Number.isNaN(scores[1] as number)).toBe(true); // odd indices have no score
+    expect(() => loadZeroCostScores(bench, 'cifar100')).toThrow(/no published zero-cost scores/);
+    expect(() => loadZeroCostScores(bench, 'cifar10', 'magic')).toThrow(/unknown zero-cost proxy/);
+  });
+});
+
+describe('split files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsnas-split-'));
+  const rows = Mask.full().restrict(0, [0]).toRows();
+  const rest = Mask.full().restrict(0, [1, 2, 3, 4]).toRows();
+  const write = (name: string, value: unknown): string => {
+    const file = join(dir, name);
+    writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+    return file;
+  };
+
+  it('reads {leaves:[{mask}]}, {metric, leaves} and bare lists of masks', () => {
+    expect([...readSplitFile(write('a.json', { leaves: [{ mask: rows }, { mask: rest, size: 12500 }] }))]).toEqual([['split', [Mask.fromRows(rows), Mask.fromRows(rest)]]]);
+    expect([...readSplitFile(write('b.json', { metric: 'synflow', leaves: [{ mask: rows }] })).keys()]).toEqual(['synflow']);
+    expect(readSplitFile(write('c.json', [rows, rest]), 'mine').get('mine')).toHaveLength(2);
+  });
+
+  it('names the file and the leaf when the content is wrong', () => {
+    expect(() => readSplitFile(write('d.json', '{oops'))).toThrow(CorruptDataError);
+    expect(() => readSplitFile(write('e.json', { leaves: [] }))).toThrow(/non-empty "leaves"/);
+    expect(() => readSplitFile(write('f.json', { leaves: [{ mask: rows }, { mask: [[1]] }] }))).toThrow(/leaves\[1\].*6x5/);
+    expect(() => readSplitFile(join(dir, 'missing.json'))).toThrow(/split file not found/);
+  });
+});
