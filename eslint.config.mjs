@@ -13,6 +13,7 @@ const allowed = {
   'lib:search': ['lib:core', 'lib:nb201', 'lib:nn', 'lib:data', 'lib:benchmark'],
   'lib:analysis': ['lib:core', 'lib:nb201', 'lib:benchmark'],
   'lib:tracking': ['lib:core'],
+  'lib:experiments': ['lib:core', 'lib:tracking'],
 };
 const libs = Object.keys(allowed);
 

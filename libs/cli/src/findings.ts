@@ -1,0 +1,23 @@
+import { InvalidInputError } from '@fsnas/core';
+import type { Finding } from '@fsnas/experiments';
+
+/** Every paper finding `fsnas reproduce` knows, in the order it runs them. */
+export const FINDINGS: readonly Finding[] = [];
+
+/** Findings chosen by `--finding` (ids or their `F<n>` prefixes, comma-separated); all when empty. */
+export function selectFindings(selection: string | undefined, all: readonly Finding[] = FINDINGS): Finding[] {
+  if (!selection) return [...all];
+  return selection.split(',').map((wanted) => {
+    const w = wanted.trim().toLowerCase();
+    const found = all.find((f) => f.id.toLowerCase() === w || f.id.toLowerCase().startsWith(`${w}-`));
+    if (!found) throw new UnknownFindingError(wanted, all);
+    return found;
+  });
+}
+
+
+export class UnknownFindingError extends InvalidInputError {
+  constructor(wanted: string, all: readonly Finding[]) {
+    super(`unknown finding '${wanted}'; known: ${all.map((f) => f.id).join(', ') || '(none)'}`);
+  }
+}

@@ -1,0 +1,42 @@
+import type { ActiveRun } from '@fsnas/tracking';
+
+/**
+ * How much compute a reproduction spends. `smoke` runs in seconds (tests), `laptop` fits this machine
+ * (2 cores, no GPU) within an hour for everything, `paper` uses the paper's settings (GPU or cluster).
+ * Each finding states what its presets run in `describeBudget`.
+ */
+export const BUDGETS = ['smoke', 'laptop', 'paper'] as const;
+export type Budget = (typeof BUDGETS)[number];
+
+/** One combination of a finding (e.g. one metric × dataset): one MLflow run. */
+export interface PlannedRun<C> {
+  /** Human-readable run name, also the folder name of its local outputs. */
+  readonly name: string;
+  /** The resolved configuration: logged as params, hashed into the run key that makes re-runs skip. */
+  readonly config: C;
+  /** Searchable MLflow tags (metric, dataset, algorithm, seed...). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface RunContext {
+  /** The MLflow run: log metrics and artifacts here. */
+  readonly run: ActiveRun;
+  /** A fresh local folder for this run's files (tables, figures); the runner uploads it as artifacts. */
+  readonly outDir: string;
+  readonly budget: Budget;
+}
+
+/**
+ * A paper finding: one MLflow experiment whose runs are the combinations `plan` returns. `execute`
+ * computes one combination and logs it; it must be deterministic given the config so that a resumed
+ * run reproduces what an interrupted one started.
+ */
+export interface Finding<C = unknown> {
+  /** MLflow experiment name, e.g. `F3-distribution`. */
+  readonly id: string;
+  /** The claim of the paper the finding tests, in one sentence. */
+  readonly claim: string;
+  describeBudget(budget: Budget): string;
+  plan(budget: Budget): readonly PlannedRun<C>[];
+  execute(planned: PlannedRun<C>, context: RunContext): Promise<void>;
+}

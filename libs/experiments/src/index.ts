@@ -1,0 +1,3 @@
+export * from './finding';
+export * from './provenance';
+export * from './runner';

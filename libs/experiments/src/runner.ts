@@ -1,0 +1,70 @@
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Progress, writableDataDir } from '@fsnas/core';
+import { Tracker, type TrackerOptions } from '@fsnas/tracking';
+import type { Budget, Finding } from './finding';
+import { gitCommit } from './provenance';
+
+export interface FindingReport {
+  readonly finding: string;
+  readonly experimentUrl: string;
+  readonly outDir: string;
+  readonly runs: readonly { readonly name: string; readonly runId: string; readonly status: 'finished' | 'skipped'; readonly resumed?: boolean }[];
+  /** Writes still queued because the server was unreachable (replayed by `fsnas mlflow sync`). */
+  readonly pendingWrites: number;
+}
+
+export interface RunFindingOptions {
+  readonly budget: Budget;
+  /** Root of local outputs; default `<data>/results`. */
+  readonly outRoot?: string;
+  readonly tracker?: Omit<TrackerOptions, 'experiment'>;
+  /** Extra tags on every run (e.g. the compute backend). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Run every planned combination of a finding as one MLflow run each. A combination already FINISHED
+ * (same resolved config, so the same run key) is skipped, an interrupted one resumes; local outputs
+ * go to `<outRoot>/<finding>/<run>/` and are uploaded as artifacts.
+ */
+export async function runFinding<C>(finding: Finding<C>, options: RunFindingOptions): Promise<FindingReport> {
+  const planned = finding.plan(options.budget);
+  const outDir = join(options.outRoot ?? join(writableDataDir(), 'results'), finding.id);
+  const tracker = await Tracker.open({ ...options.tracker, experiment: finding.id });
+  const progress = new Progress({ label: finding.id, total: planned.length, unit: 'run' });
+  const commit = gitCommit();
+  const runs: FindingReport['runs'][number][] = [];
+  try {
+    for (const p of planned) {
+      const runDir = join(outDir, p.name);
+      const config = { finding: finding.id, budget: options.budget, ...p.config };
+      const tags = { finding: finding.id, budget: options.budget, git_commit: commit, ...options.tags, ...p.tags };
+      const result = await tracker.run(
+        config,
+        async (run) => {
+          // A resumed run recomputes its files from scratch: they are deterministic in the config.
+          rmSync(runDir, { recursive: true, force: true });
+          mkdirSync(runDir, { recursive: true });
+          await finding.execute(p, { run, outDir: runDir, budget: options.budget });
+          for (const file of filesUnder(runDir)) await run.logArtifact(file, relative(runDir, file));
+        },
+        { name: p.name, tags },
+      );
+      runs.push(result.status === 'skipped' ? { name: p.name, runId: result.runId, status: 'skipped' } : { name: p.name, runId: result.runId, status: 'finished', resumed: result.resumed });
+      progress.tick(1, p.name);
+    }
+  } catch (error) {
+    await tracker.close({ waitMs: 5000 });
+    throw error;
+  }
+  const closing = await tracker.close({ waitMs: 5000 });
+  return { finding: finding.id, experimentUrl: tracker.url, outDir, runs, pendingWrites: closing.pending };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
