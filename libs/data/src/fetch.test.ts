@@ -43,6 +43,10 @@ describe('fetchCifar', () => {
       if (req.url === '/cifar-100-binary.tar.gz') {
         res.writeHead(200, { 'content-length': archive.length });
         res.end(archive);
+      } else if (req.url === '/stall.tar.gz') {
+        // headers and a first chunk, then silence: the idle timeout must fire
+        res.writeHead(200, { 'content-length': 1000 });
+        res.write(new Uint8Array(10));
       } else {
         res.writeHead(404);
         res.end();
@@ -53,6 +57,7 @@ describe('fetchCifar', () => {
   });
 
   afterAll(async () => {
+    server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
@@ -100,6 +105,14 @@ describe('fetchCifar', () => {
     expect((error as Error).message).toContain(url);
     expect((error as Error).message).toContain('--archive');
     expect(existsSync(join(dataDir, 'cifar10'))).toBe(false);
+  });
+
+  it('gives up on a stalled transfer after the idle timeout, leaving no partial file', async () => {
+    const dataDir = tempDir();
+    const error = await fetchCifar('cifar10', { dataDir, url: `${baseUrl}/stall.tar.gz`, idleTimeoutMs: 300, quiet: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toContain('no data received');
+    expect(readdirSync(join(dataDir, 'downloads'))).toEqual([]);
   });
 
   it('fails with a DownloadError on an HTTP error status', async () => {

@@ -88,24 +88,26 @@ function describeCause(error: unknown): string {
   return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
 }
 
-/** Streams `url` to `dest` (via a `.part` file), hashing as it goes; returns the md5 hex digest. */
-async function download(url: string, dest: string, idleTimeoutMs: number, quiet: boolean, expectedBytes: number): Promise<string> {
+/** Streams `url` to `dest` (via a `.part-<pid>` file, so concurrent fetches do not mix), hashing as it goes; returns the md5 hex digest. */
+async function download(name: string, url: string, dest: string, idleTimeoutMs: number, quiet: boolean, expectedBytes: number): Promise<string> {
   const offline =
     `Without internet access, download ${url} on another machine and run ` +
-    `'npx fsnas data fetch <name> --archive <file>' (or place the file at ${dest}).`;
+    `'npx fsnas data fetch ${name} --archive <file>' (or place the file at ${dest}).`;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), idleTimeoutMs);
   const resetTimer = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(), idleTimeoutMs);
   };
-  const part = `${dest}.part`;
+  const why = (error: unknown): string =>
+    controller.signal.aborted ? `no data received for ${Math.round(idleTimeoutMs / 1000)} s` : describeCause(error);
+  const part = `${dest}.part-${process.pid}`;
   try {
     let response: Response;
     try {
       response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
     } catch (error) {
-      throw new DownloadError(url, `cannot download ${url}: ${describeCause(error)}. ${offline}`, { cause: error });
+      throw new DownloadError(url, `cannot download ${url}: ${why(error)}. ${offline}`, { cause: error });
     }
     if (!response.ok || !response.body) {
       throw new DownloadError(url, `cannot download ${url}: HTTP ${response.status} ${response.statusText}. ${offline}`);
@@ -124,7 +126,7 @@ async function download(url: string, dest: string, idleTimeoutMs: number, quiet:
         try {
           chunk = (await reader.read()) as typeof chunk;
         } catch (error) {
-          throw new DownloadError(url, `download of ${url} broke off after ${received} bytes: ${describeCause(error)}. ${offline}`, { cause: error });
+          throw new DownloadError(url, `download of ${url} broke off after ${received} bytes: ${why(error)}. ${offline}`, { cause: error });
         }
         if (chunk.done) break;
         resetTimer();
@@ -211,7 +213,7 @@ export async function fetchCifar(name: CifarName, options: FetchCifarOptions = {
     if (!existsSync(archive)) throw new CorruptDataError(archive, '', 'archive file not found');
     md5 = md5File(archive);
   } else {
-    md5 = await download(spec.url, archive, options.idleTimeoutMs ?? 60_000, quiet, spec.bytes);
+    md5 = await download(name, spec.url, archive, options.idleTimeoutMs ?? 60_000, quiet, spec.bytes);
     downloaded = true;
   }
   if (md5 !== spec.md5) {

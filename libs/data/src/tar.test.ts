@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptDataError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,7 @@ describe('tar reader', () => {
     mkdirSync(join(dir, 'src', 'sub'), { recursive: true });
     writeFileSync(join(dir, 'src', 'sub', long), 'payload');
     writeFileSync(join(dir, 'src', 'small.txt'), '12345');
+    symlinkSync('y'.repeat(150), join(dir, 'src', 'sub', 'link')); // long link target: GNU 'K' record
     for (const format of ['pax', 'gnu']) {
       const archive = join(dir, `${format}.tar`);
       execFileSync('tar', [`--format=${format}`, '-cf', archive, '-C', join(dir, 'src'), 'small.txt', 'sub']);
@@ -59,6 +60,8 @@ describe('tar reader', () => {
         ['small.txt', '12345'],
         [`sub/${long}`, 'payload'],
       ]);
+      const all = withTarFile(archive, (_source, entries) => entries.map((e) => `${e.type}:${e.name}`).sort());
+      expect(all).toEqual(['directory:sub', 'file:small.txt', `file:sub/${long}`, 'other:sub/link']);
     }
   });
 

@@ -169,7 +169,7 @@ export function indexTar(source: ByteSource, file: string): TarEntry[] {
     }
     const typeflag = String.fromCharCode(block[156] ?? 0);
     let size = numberField(block, 124, 12, file, where, 'size');
-    const isMember = typeflag !== 'x' && typeflag !== 'g' && typeflag !== 'L';
+    const isMember = !['x', 'g', 'L', 'K'].includes(typeflag);
     const paxSize = isMember ? pax.get('size') : undefined;
     if (paxSize !== undefined) size = Number(paxSize);
     const dataOffset = offset + BLOCK;
@@ -185,6 +185,9 @@ export function indexTar(source: ByteSource, file: string): TarEntry[] {
       // Global pax headers (git archive's commit id) describe the archive, not a member: skip.
     } else if (typeflag === 'L') {
       longName = cString(source.read(dataOffset, size), 0, size);
+      pendingHeader = headerOffset;
+    } else if (typeflag === 'K') {
+      // GNU long link target: only matters for links, which are not read as members' data.
       pendingHeader = headerOffset;
     } else {
       const magic = cString(block, 257, 6);
