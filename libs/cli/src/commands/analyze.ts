@@ -1,0 +1,157 @@
+import { resolve } from 'node:path';
+import {
+  f1SplitDiversity,
+  f3Distribution,
+  f4Selection,
+  familiesOf,
+  familyStats,
+  paperSplits,
+  readSplitFile,
+  writeFigure,
+  type FamilyStats,
+  type FigureSpec,
+  type SplitsByDataset,
+} from '@fsnas/analysis';
+import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
+import { InvalidInputError } from '@fsnas/core';
+import type { Command } from 'commander';
+import { emit, parseInteger } from '../cli-kit';
+
+const DATASETS = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
+
+const SOURCE_HELP =
+  "'paper' (the paper's masks, ../shared/data/paper/paper_splits.json) or a split JSON file: " +
+  '{"metric": "<name>", "leaves": [{"mask": 6x5 0/1}, ...]} ("metric" optional; extra leaf fields such as a split tree\'s node data are ignored), ' +
+  'or a bare list of 6x5 masks';
+
+function dataset(value: string): Setting {
+  if (!(DATASETS as readonly string[]).includes(value) || !isSetting(value)) throw new InvalidInputError(`--dataset must be one of ${DATASETS.join(', ')}, got '${value}'`);
+  return value;
+}
+
+/** The families to analyse: the paper's for `paper`, else one family read from a split file (named by its metric). */
+function loadSource(source: string, ds: Setting): SplitsByDataset {
+  if (source === 'paper') return paperSplits();
+  return new Map([[ds, readSplitFile(resolve(source), source.replace(/^.*\//, '').replace(/\.json$/, ''))]]);
+}
+
+function splitsJson(ds: Setting, families: Record<string, FamilyStats>): unknown {
+  return {
+    dataset: ds,
+    families: Object.fromEntries(
+      Object.entries(families).map(([metric, s]) => [
+        metric,
+        {
+          leaves: s.leaves.map((l) => ({
+            index: l.index,
+            size: l.size,
+            mean: l.mean,
+            median: l.median,
+            max: l.max,
+            best_index: l.bestIndex,
+            top1pct: l.top1pct,
+            top5pct: l.top5pct,
+            holds_best: l.holdsBest,
+          })),
+          best_leaf_by_mean: s.bestLeafByMean,
+          leaf_holding_best: s.leafHoldingBest,
+        },
+      ]),
+    ),
+  };
+}
+
+function splitsTable(ds: Setting, families: Record<string, FamilyStats>): string {
+  const first = Object.values(families)[0];
+  const lines = [
+    `dataset ${ds}: global best ${first?.globalBest.toFixed(2)} (index ${first?.globalBestIndex}); top-1% ≥ ${first?.top1pctThreshold.toFixed(2)}, top-5% ≥ ${first?.top5pctThreshold.toFixed(2)}`,
+  ];
+  for (const [metric, s] of Object.entries(families)) {
+    lines.push('', `${metric}: best leaf by mean ${s.bestLeafByMean}, leaf holding the best ${s.leafHoldingBest}`);
+    lines.push(`  ${'leaf'.padEnd(4)} ${'size'.padStart(5)} ${'mean'.padStart(6)} ${'median'.padStart(6)} ${'max'.padStart(6)} ${'best_idx'.padStart(8)} ${'top1%'.padStart(5)} ${'top5%'.padStart(5)}  best`);
+    for (const l of s.leaves) {
+      lines.push(
+        `  ${String(l.index).padEnd(4)} ${String(l.size).padStart(5)} ${l.mean.toFixed(2).padStart(6)} ${l.median.toFixed(2).padStart(6)} ${l.max.toFixed(2).padStart(6)} ${String(l.bestIndex).padStart(8)} ${String(l.top1pct).padStart(5)} ${String(l.top5pct).padStart(5)}  ${l.holdsBest ? '*' : ''}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `fsnas analyze ...`: split statistics, selection regret and the finding figures, from the benchmark ground truth. */
+export function registerAnalyzeCommand(program: Command): void {
+  const analyze = program.command('analyze').description('analyse splits with the NAS-Bench-201 ground truth');
+
+  analyze
+    .command('splits')
+    .description('per-leaf accuracy statistics of every split family (accuracy: NATS cifar10 test / x-test)')
+    .requiredOption('--source <paper|file>', SOURCE_HELP)
+    .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
+    .option('--json', 'print one JSON object')
+    .action((options: { source: string; dataset: string; json?: boolean }) => {
+      const ds = dataset(options.dataset);
+      const families = familiesOf(loadSource(options.source, ds), ds);
+      const bench = Benchmark.load({ hw: false });
+      const stats = Object.fromEntries([...families].map(([metric, leaves]) => [metric, familyStats(bench, leaves, ds)]));
+      emit(options.json, splitsJson(ds, stats), () => splitsTable(ds, stats));
+    });
+
+  analyze
+    .command('selection')
+    .description('regret of each sub-supernet selection method per split family, over seeds (finding F4)')
+    .requiredOption('--source <paper|file>', SOURCE_HELP)
+    .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
+    .option('--seeds <n>', 'number of seeds', parseInteger, 32)
+    .option('--samples <k>', 'architectures sampled per leaf by the best-mean method', parseInteger, 600)
+    .option('--budget <n>', 'successive-halving total evaluations (default samples × leaves)', parseInteger)
+    .option('--proxy <name>', "zero-cost proxy for the mean-score method ('none' to skip)", 'nwot')
+    .option('--json', 'print one JSON object')
+    .action((options: { source: string; dataset: string; seeds: number; samples: number; budget?: number; proxy: string; json?: boolean }) => {
+      const ds = dataset(options.dataset);
+      const bench = Benchmark.load({ hw: false });
+      const f4 = f4Selection(bench, loadSource(options.source, ds), ds, {
+        seeds: options.seeds,
+        samples: options.samples,
+        ...(options.budget !== undefined ? { budget: options.budget } : {}),
+        proxy: options.proxy === 'none' ? null : options.proxy,
+      });
+      const value = { dataset: ds, seeds: f4.seeds.length, methods: f4.methods, skipped: f4.skipped, rows: f4.rows };
+      emit(options.json, value, () => {
+        const metrics = [...new Set(f4.rows.map((r) => r.metric))];
+        const header = `${'metric'.padEnd(18)} ${f4.methods.map((m) => m.padStart(22)).join(' ')}`;
+        const body = metrics.map(
+          (metric) =>
+            `${metric.padEnd(18)} ${f4.methods
+              .map((m) => {
+                const r = f4.rows.find((x) => x.metric === metric && x.method === m);
+                return (r ? `${r.meanRegret.toFixed(3)} ±${r.stdRegret.toFixed(3)} (${Math.round(r.zeroRegretRate * 100)}%)` : '-').padStart(22);
+              })
+              .join(' ')}`,
+        );
+        return [`mean regret ± std (share of seeds with regret 0), ${ds}, ${f4.seeds.length} seeds`, header, ...body, ...f4.skipped.map((s) => `skipped: ${s}`)].join('\n');
+      });
+    });
+
+  analyze
+    .command('figures')
+    .description('write the F1/F3/F4 figures as self-contained HTML and PNG (headless Chromium)')
+    .requiredOption('--source <paper|file>', SOURCE_HELP)
+    .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--seeds <n>', 'F4 seeds', parseInteger, 32)
+    .option('--no-png', 'write HTML only')
+    .option('--json', 'print the written paths as JSON')
+    .action((options: { source: string; dataset: string; out: string; seeds: number; png: boolean; json?: boolean }) => {
+      const ds = dataset(options.dataset);
+      const splits = loadSource(options.source, ds);
+      const bench = Benchmark.load({ hw: false });
+      const only = new Map([[ds, familiesOf(splits, ds)]]);
+      const figures: Record<string, FigureSpec> = {
+        ...f1SplitDiversity(bench, only).figures,
+        ...f3Distribution(bench, only, ds).figures,
+        ...f4Selection(bench, only, ds, { seeds: options.seeds }).figures,
+      };
+      const written = Object.entries(figures).map(([name, spec]) => ({ name, ...writeFigure(spec, options.out, name, { png: options.png }) }));
+      emit(options.json, { figures: written }, () => written.map((w) => `${w.name}: ${w.html}${w.png ? `, ${w.png}` : ''}`).join('\n'));
+    });
+}
