@@ -8,3 +8,4 @@ export * from './split-tree';
 export * from './splitter';
 export * from './random-split';
 export * from './split-distance';
+export * from './node-journal';

@@ -191,6 +191,11 @@ function groupSizesOf(v: Json, path: string): GroupSizeConstraints | null {
   return out;
 }
 
+/** Validate one node record (children included), naming the JSON path of a bad field. */
+export function validateSplitNode(value: unknown, path = '$'): SplitNodeRecord {
+  return nodeOf(value, path);
+}
+
 function nodeOf(v: Json, path: string): SplitNodeRecord {
   const o = obj(v, path);
   const evaluation = o['evaluation'] === null ? null : evaluationOf(o['evaluation'], `${path}.evaluation`);

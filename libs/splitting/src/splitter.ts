@@ -51,6 +51,11 @@ export interface SplitOptions extends SplitPlanOptions {
   readonly progress?: ProgressSettings;
   /** Called after each node is finished (its children not yet), e.g. to log or persist partial work. */
   readonly onNode?: (node: SplitNodeRecord) => void;
+  /**
+   * Finished nodes of an interrupted run with the same options (see node-journal.ts). A node whose
+   * path, mask and factor match is reused as recorded: no warm-up, no metric call.
+   */
+  readonly resume?: readonly SplitNodeRecord[];
 }
 
 export interface SplitPlan {
@@ -156,6 +161,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   const progress = new Progress({ label: `split ${metric.name}`, total, unit: 'node', ...options.progress });
   const metricEdges = options.edges.kind === 'metric' ? (options.edges.edges ?? Array.from({ length: NUM_EDGES }, (_, e) => e)) : null;
   const leaves: { path: number[]; mask: Mask }[] = [];
+  const resumed = new Map((options.resume ?? []).map((n) => [n.path.join('.'), n]));
 
   const evaluate = async (mask: Mask, edge: number, k: number, seed: number, where: string): Promise<EdgeCandidateRecord> => {
     const { ops, candidates } = disjointCandidates(mask, edge);
@@ -172,14 +178,23 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
     const shape = plan.byPath.get(key) as ShapeNode;
     const { level, indexInLevel, factor: k } = shape;
     const where = `node ${key || 'root'} (level ${level})`;
-    progress.tick(0, `evaluating ${where}`);
-    if (options.warmup) await options.warmup(mask, level);
     const seed = nodeSeed(plan.seed, level, indexInLevel);
+    const previous = resumed.get(key);
+    if (previous) {
+      const why = resumeMismatch(previous, mask, k, seed, plan.edges?.[level]);
+      if (why) throw new BranchingError(`cannot resume ${where}: the recorded node ${why}; were the options changed?`);
+    } else {
+      progress.tick(0, `evaluating ${where}`);
+      if (options.warmup) await options.warmup(mask, level);
+    }
 
     let chosen: { edge: number; ops: number[]; evaluation: EdgeEvaluationRecord | null; groups: number[][]; cut: number | null };
     let edgeCandidates: EdgeCandidateRecord[] | undefined;
     const skipMetric = k === 1 && !plan.compat;
-    if (metricEdges) {
+    if (previous) {
+      chosen = previous;
+      edgeCandidates = previous.edgeCandidates;
+    } else if (metricEdges) {
       const open = metricEdges.filter((e) => !used.includes(e) && mask.allowedCount(e) >= k);
       if (open.length === 0) throw new BranchingError(`${where}: no unsplit edge among [${metricEdges}] allows ${k} groups`);
       if (skipMetric) {
@@ -215,8 +230,8 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
       ...(edgeCandidates ? { edgeCandidates } : {}),
       children: [],
     };
-    progress.tick(1, `${where} edge ${chosen.edge} → ${chosen.groups.map((g) => `{${g.join(',')}}`).join('|')}`);
-    options.onNode?.(record);
+    progress.tick(1, `${previous ? 'resumed' : 'done'} ${where} edge ${chosen.edge} → ${chosen.groups.map((g) => `{${g.join(',')}}`).join('|')}`);
+    if (!previous) options.onNode?.(record);
     if (level === lastLevel) {
       childMasks.forEach((m, g) => leaves.push({ path: [...path, g], mask: m }));
       return record;
@@ -246,4 +261,14 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
     root,
     leaves: leafRecords(leaves),
   };
+}
+
+function resumeMismatch(node: SplitNodeRecord, mask: Mask, factor: number, seed: number, edge: number | undefined): string | null {
+  if (JSON.stringify(node.mask) !== JSON.stringify(mask.toRows())) return `has mask ${Mask.fromRows(node.mask)}, expected ${mask}`;
+  if (node.factor !== factor) return `has factor ${node.factor}, expected ${factor}`;
+  if (node.seed !== seed) return `has seed ${node.seed}, expected ${seed}`;
+  if (edge !== undefined && node.edge !== edge) return `split edge ${node.edge}, expected ${edge}`;
+  const groups = node.groups.flat().sort((a, b) => a - b).join();
+  if (groups !== mask.allowedOps(node.edge).join() || node.groups.length !== factor) return `has groups ${JSON.stringify(node.groups)} that do not partition edge ${node.edge}`;
+  return null;
 }
