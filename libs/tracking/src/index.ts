@@ -22,3 +22,4 @@ export {
   type LocalServerStatus,
 } from './local-server';
 export { resolveTrackingUri, journalDirFor, type ResolvedTarget } from './target';
+export { startTestServer, SERVER_HOOK_TIMEOUT_MS, type TestServer } from './test-server';

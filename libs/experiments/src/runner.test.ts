@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, startTestServer, type TestServer } from '@fsnas/tracking';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from './finding';
+import { runFinding } from './runner';
+
+// A real MLflow server on a free loopback port, with a temporary store.
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer('fsnas-experiments-test-');
+}, SERVER_HOOK_TIMEOUT_MS);
+afterAll(async () => server?.stop(), 60_000);
+
+let executions = 0;
+const squares: Finding<{ x: number }> = {
+  id: 'T0-squares',
+  claim: 'squares are non-negative',
+  describeBudget: (budget) => (budget === 'smoke' ? 'two numbers' : 'three numbers'),
+  plan: (budget) => (budget === 'smoke' ? [1, 2] : [1, 2, 3]).map((x) => ({ name: `x=${x}`, config: { x }, tags: { x: String(x) } })),
+  async execute(planned, { run, outDir }) {
+    executions++;
+    const { x } = planned.config;
+    await run.logMetric('square', x * x, 0);
+    writeFileSync(join(outDir, 'table.csv'), `x,square\n${x},${x * x}\n`);
+  },
+};
+
+describe('runFinding', () => {
+  it('logs one run per planned combination, with params, tags, metrics and artifacts, and skips finished ones on a re-run', async () => {
+    const options = { budget: 'smoke' as const, outRoot: join(server.dataDir, 'results'), tracker: { trackingUri: server.url, dataDir: server.dataDir } };
+    const first = await runFinding(squares, options);
+    expect(first.runs.map((r) => r.status)).toEqual(['finished', 'finished']);
+    expect(first.pendingWrites).toBe(0);
+
+    const client = new MlflowClient(server.url);
+    const experiment = await client.getExperimentByName('T0-squares');
+    const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      const x = Number(run.params.find((p) => p.key === 'x')?.value);
+      expect(run.tags.find((t) => t.key === 'finding')?.value).toBe('T0-squares');
+      expect(run.tags.find((t) => t.key === 'budget')?.value).toBe('smoke');
+      expect(run.tags.find((t) => t.key === 'git_commit')?.value).toMatch(/^[0-9a-f]{12}(-dirty)?$|^unknown$/);
+      expect(run.metrics.find((m) => m.key === 'square')?.value).toBe(x * x);
+      const artifacts = await client.listArtifacts(run.info);
+      expect(artifacts.map((a) => a.path)).toContain('table.csv');
+      expect(await client.downloadArtifact(run.info, 'table.csv')).toBe(`x,square\n${x},${x * x}\n`);
+    }
+
+    const again = await runFinding(squares, options);
+    expect(again.runs.map((r) => r.status)).toEqual(['skipped', 'skipped']);
+    expect(executions).toBe(2);
+  });
+});
