@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImageCache, sourceKey, writeImageCache } from './cache';
 import { loadImageFolderTar } from './datasets';
+import { DECODER_ID } from './decode';
 import { makeImageSet } from './image-set';
 import { makeTar, pattern, pngBytes, tempDir } from './testing';
 
@@ -85,7 +86,7 @@ describe('decoded-image cache', () => {
     const cacheFile = join(cacheDir, files[0]!);
 
     // Prove the second load reads the cache: a validly re-written cache with other labels is what comes back.
-    const key = sourceKey('image-folder-tar', tar, { splits: ['train'], classes: null, maxPerClass: null });
+    const key = sourceKey(`image-folder-tar/${DECODER_ID}`, tar, { splits: ['train'], classes: null, maxPerClass: null });
     const altered = { ...first.splits['train']!, labels: Uint8Array.from([1, 1, 1]) };
     writeImageCache(cacheFile, key, { sets: { train: altered }, classes: first.classes });
     expect([...loadImageFolderTar(tar, { splits: ['train'], cache: cacheDir, quiet: true }).splits['train']!.labels]).toEqual([1, 1, 1]);

@@ -1,7 +1,8 @@
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DataNotFoundError, InvalidInputError, resolveDataFile, writableDataDir } from '@fsnas/core';
 import { cachePath, readImageCache, sourceKey, writeImageCache } from './cache';
+import { DECODER_ID } from './decode';
 import { CIFAR10_CLASSES, readCifar100Binary, readCifar10Binary } from './cifar-binary';
 import { type ImageFolderData, type ImageFolderOptions, readImageFolderTar } from './image-folder';
 import type { Dataset, ImageSet } from './image-set';
@@ -52,7 +53,7 @@ export function loadImageFolderTar(tarPath: string, options: ImageFolderOptions 
     maxPerClass: options.maxPerClass ?? null,
   };
   if (options.cache === false) return readImageFolderTar(tarPath, options);
-  const key = sourceKey('image-folder-tar', tarPath, readerOptions);
+  const key = sourceKey(`image-folder-tar/${DECODER_ID}`, resolve(tarPath), readerOptions);
   const tag = crc32(JSON.stringify([key.sourcePath, readerOptions])).toString(16).padStart(8, '0');
   const name = `${basename(tarPath).replace(/\.tar$/i, '')}-${tag}`;
   const path = cachePath(name, typeof options.cache === 'string' ? options.cache : join(writableDataDir(options.env), 'cache'));

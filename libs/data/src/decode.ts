@@ -1,6 +1,16 @@
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
 import { CorruptDataError } from '@fsnas/core';
+
+const require = createRequire(import.meta.url);
+const versionOf = (pkg: string): string => (require(`${pkg}/package.json`) as { version: string }).version;
+
+/**
+ * The decoders and their versions. Decoded-image caches record it, so a decoder upgrade (which may
+ * change pixels by a level here and there) rebuilds them instead of mixing old and new decodes.
+ */
+export const DECODER_ID = `jpeg-js@${versionOf('jpeg-js')}+pngjs@${versionOf('pngjs')}`;
 
 /** Decoded pixels, always 8-bit RGB interleaved (HWC, 3 channels). */
 export interface RgbImage {

@@ -71,6 +71,11 @@ describe('image-folder tar reader', () => {
     expect(train.images.subarray(a.length)).toEqual(b);
   });
 
+  it('rejects images spread over several top folders instead of silently reading one', () => {
+    const path = writeTar([jpegMember('a/train/x/1.jpg', [1, 2, 3]), jpegMember('b/train/x/1.jpg', [1, 2, 3])]);
+    expect(corruptError(() => readImageFolderTar(path, { splits: ['train'], quiet: true })).message).toContain('several: a, b');
+  });
+
   it('keeps only the first k images per class with maxPerClass', () => {
     const members = ['c/3', 'c/1', 'c/2', 'd/1'].map((n) => jpegMember(`train/${n}.jpg`, [9, 9, 9]));
     const { splits } = readImageFolderTar(writeTar(members), { splits: ['train'], maxPerClass: 2, quiet: true });

@@ -47,7 +47,14 @@ function planMembers(entries: readonly TarEntry[], file: string, options: ImageF
   const files = entries.filter((e) => e.type === 'file');
   if (files.length === 0) throw new CorruptDataError(file, '', 'empty archive: it holds no files');
   const depths = new Set(files.map((e) => e.name.split('/').length).filter((d) => d >= 3));
-  const root = depths.has(4) && !depths.has(3) ? files.find((e) => e.name.split('/').length === 4)?.name.split('/')[0] : undefined;
+  let root: string | undefined;
+  if (depths.has(4) && !depths.has(3)) {
+    const roots = [...new Set(files.filter((e) => e.name.split('/').length === 4).map((e) => e.name.split('/')[0] as string))];
+    if (roots.length > 1) {
+      throw new CorruptDataError(file, '', `expected <split>/<class>/<image>, optionally inside one top folder; found several: ${roots.slice(0, 5).join(', ')}`);
+    }
+    root = roots[0];
+  }
   const wanted = new Set(options.splits);
   const members: Member[] = [];
   for (const entry of files) {
