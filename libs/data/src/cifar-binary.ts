@@ -98,13 +98,16 @@ function readRecordFiles(paths: readonly string[], format: RecordFormat): ImageS
       } else {
         labels[k] = bytes[base] as number;
       }
-      // Channel-planar (CHW) to interleaved (HWC).
+      // Channel-planar (CHW) to interleaved (HWC), through per-plane views so the loop only indexes.
       const src = base + format.labelBytes;
-      const dst = k * PIXELS;
-      for (let p = 0; p < plane; p++) {
-        images[dst + 3 * p] = bytes[src + p] as number;
-        images[dst + 3 * p + 1] = bytes[src + plane + p] as number;
-        images[dst + 3 * p + 2] = bytes[src + 2 * plane + p] as number;
+      const red = bytes.subarray(src, src + plane);
+      const green = bytes.subarray(src + plane, src + 2 * plane);
+      const blue = bytes.subarray(src + 2 * plane, src + 3 * plane);
+      const out = images.subarray(k * PIXELS, (k + 1) * PIXELS);
+      for (let p = 0, q = 0; p < plane; p++, q += 3) {
+        out[q] = red[p] as number;
+        out[q + 1] = green[p] as number;
+        out[q + 2] = blue[p] as number;
       }
     }
   }
