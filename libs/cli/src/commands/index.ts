@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerArchCommand, registerMaskCommand } from './arch';
 import { registerBenchCommand } from './bench';
 import { registerDataCommand } from './data';
+import { registerMlflowCommand } from './mlflow';
 import { registerReproduceCommand } from './reproduce';
 import { registerAnalyzeCommand } from './analyze';
 
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   registerMaskCommand(program);
   registerBenchCommand(program);
   registerDataCommand(program);
+  registerMlflowCommand(program);
   registerReproduceCommand(program);
   registerAnalyzeCommand(program);
 }
