@@ -19,7 +19,9 @@ export interface FigureSpec {
 const FONT = { family: 'Liberation Sans, DejaVu Sans, Arial, sans-serif', size: 13 };
 
 function layout(title: string, extra: Record<string, unknown>, width: number, height: number): Record<string, unknown> {
-  return { title: { text: title }, font: FONT, width, height, margin: { l: 140, r: 40, t: 70, b: 90 }, ...extra };
+  const axes = (key: string): Record<string, unknown> => ({ automargin: true, ...((extra[key] as Record<string, unknown> | undefined) ?? {}) });
+  // automargin keeps long metric names (y labels) and rotated ticks inside the picture.
+  return { title: { text: title }, font: FONT, width, height, margin: { l: 60, r: 40, t: 70, b: 60 }, ...extra, xaxis: axes('xaxis'), yaxis: axes('yaxis') };
 }
 
 export interface HeatmapOptions {

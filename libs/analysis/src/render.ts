@@ -50,7 +50,9 @@ export function figureHtml(spec: FigureSpec, title: string): string {
     `<script>${plotlySource()}</script>`,
     '</head><body><div id="figure"></div>',
     `<script>const spec = ${scriptJson({ data: spec.data, layout: spec.layout })};`,
-    "Plotly.newPlot('figure', spec.data, spec.layout, { displaylogo: false, responsive: false });</script>",
+    // `?static` (used for the PNG) drops the hover toolbar, which would otherwise show in screenshots.
+    "const still = new URLSearchParams(location.search).has('static');",
+    "Plotly.newPlot('figure', spec.data, spec.layout, { displaylogo: false, responsive: false, displayModeBar: !still, staticPlot: still });</script>",
     '</body></html>',
   ].join('\n');
 }
@@ -98,7 +100,7 @@ export function renderPng(htmlPath: string, pngPath: string, width: number, heig
         `--screenshot=${tmpPng}`,
         `--window-size=${width},${height}`,
         '--virtual-time-budget=5000',
-        pathToFileURL(htmlPath).href,
+        `${pathToFileURL(htmlPath).href}?static`,
       ],
       { encoding: 'utf8', timeout: 120_000 },
     );

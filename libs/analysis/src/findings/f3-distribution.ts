@@ -106,8 +106,10 @@ function f3Figures(dataset: string, stats: Readonly<Record<string, FamilyStats>>
   const leafOf = (metric: string, i: number) => stats[metric]?.leaves[i];
   const box = (metric: string, i: number): BoxStats | null => {
     const l = leafOf(metric, i);
-    // Whiskers at the leaf's min and max: with 2,000 architectures a leaf's tails are the point.
-    return l ? { q1: l.quantiles['0.25'] as number, median: l.median, q3: l.quantiles['0.75'] as number, lowerfence: l.min, upperfence: l.max, mean: l.mean } : null;
+    // Whiskers at the 5% and 95% quantiles: the minima (~10%, untrainable cells) would squash every box.
+    return l
+      ? { q1: l.quantiles['0.25'] as number, median: l.median, q3: l.quantiles['0.75'] as number, lowerfence: l.quantiles['0.05'] as number, upperfence: l.quantiles['0.95'] as number, mean: l.mean }
+      : null;
   };
   const cell = (metric: string, i: number, f: (l: NonNullable<ReturnType<typeof leafOf>>) => number): number | null => {
     const l = leafOf(metric, i);
@@ -115,7 +117,7 @@ function f3Figures(dataset: string, stats: Readonly<Record<string, FamilyStats>>
   };
   return {
     [`f3-accuracy-boxes-${dataset}`]: groupedBoxFigure({
-      title: `Test accuracy inside each leaf (${dataset}; box = quartiles, whiskers = min/max, dashed = mean)`,
+      title: `Test accuracy inside each leaf (${dataset}; box = quartiles, whiskers = 5%/95%, dashed = mean)`,
       categories: names,
       series: leafIds.map((i) => ({ name: `leaf ${i}`, boxes: names.map((m) => box(m, i)) })),
       yTitle: 'test accuracy (%)',
