@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@fsnas/core';
 import type { MatrixKind } from '@fsnas/metrics';
 import { Mask, NUM_EDGES, NUM_OPS } from '@fsnas/nb201';
-import { treeShape } from './branching';
+import { ascendingSplit, treeShape } from './branching';
 import type { EdgePolicy } from './edge-policy';
 import { SplitTreeFormatError, SplitTreeReplayError } from './errors';
 import { bestPartition, type GroupSizeConstraints } from './partition';
@@ -315,6 +315,14 @@ export function replaySplitTree(input: SplitTreeDocument | unknown, options: Rep
   } catch (error) {
     throw new SplitTreeReplayError('$.levels', (error as Error).message);
   }
+  const { leaves: m, branching, dropLeaves, seed } = doc.options;
+  let derived: number[][];
+  try {
+    derived = ascendingSplit({ leaves: m, branching, dropLeaves, seed });
+  } catch (error) {
+    throw new SplitTreeReplayError('$.options', (error as Error).message);
+  }
+  if (JSON.stringify(derived) !== JSON.stringify(doc.levels)) throw new SplitTreeReplayError('$.levels', `recorded ${JSON.stringify(doc.levels)} but the options give ${JSON.stringify(derived)}`);
   const expectedFactor = new Map(shape.flat().map((n) => [n.path.join('.'), n.factor]));
   const lastLevel = doc.levels.length - 1;
   const leaves: { path: number[]; mask: Mask }[] = [];

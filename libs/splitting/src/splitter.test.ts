@@ -163,15 +163,31 @@ describe('splitSupernet', () => {
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { parent: Mask.full().restrict(0, [1]).restrict(1, [1]).restrict(2, [1]).restrict(3, [2]).restrict(4, [2]).restrict(5, [3, 4]) }))).rejects.toThrow(BranchingError);
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { edges: { kind: 'order', edges: [0, 1] } }))).rejects.toThrow(/3 levels/);
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { groupSizes: { balanced: true } }))).rejects.toThrow(/compat/);
+    await expect(splitSupernet(paperOptions(hashScalarMetric(), { leaves: 2, branching: [3], dropLeaves: true }))).rejects.toThrow(/no level to split/);
     const nan = scalarMetric('nan', () => Number.NaN);
     await expect(splitSupernet(paperOptions(nan))).rejects.toThrow(MetricOutputError);
     const short: EdgeMetric = { name: 'short', evaluateEdge: async () => ({ values: [1], matrix: [[0]], kind: 'distance' }) };
     await expect(splitSupernet(paperOptions(short))).rejects.toThrow(/expected 5 values/);
     const asym: EdgeMetric = {
+      // Beyond float noise: [i][j] = 1 above the diagonal, 0 below.
       name: 'asym',
       evaluateEdge: async (r) => ({ values: r.candidates.map(() => 0), matrix: r.candidates.map((_, i) => r.candidates.map((__, j) => (i < j ? 1 : 0))), kind: 'similarity' }),
     };
     await expect(splitSupernet(paperOptions(asym))).rejects.toThrow(/not symmetric/);
+  });
+
+  it('records a symmetric matrix when the metric is symmetric only up to float32 noise', async () => {
+    const noisy: EdgeMetric = {
+      name: 'noisy',
+      evaluateEdge: async (r) => {
+        const v = r.candidates.map((c) => c.allowedOps(r.edge)[0]!);
+        return { values: v, matrix: v.map((a, i) => v.map((b, j) => Math.abs(a - b) * (i < j ? 1 + 1e-8 : 1))), kind: 'distance' };
+      },
+    };
+    const t = await splitSupernet(paperOptions(noisy, { leaves: 2 }));
+    const m = t.root.evaluation!.matrix;
+    expect(m.every((row, i) => row.every((v, j) => v === m[j]![i]))).toBe(true);
+    expect(replaySplitTree(t)).toHaveLength(2);
   });
 
   it('honours group-size constraints', async () => {
@@ -257,8 +273,10 @@ describe('split tree JSON', () => {
     expect(() => parseSplitTree('{')).toThrow(/not valid JSON/);
   });
 
-  it('replay detects recorded groups, leaves or matrices that do not agree', async () => {
+  it('replay detects recorded groups, leaves, levels or matrices that do not agree', async () => {
     const doc = await make();
+    const relevelled = mutate(doc, (o) => (o['levels'] = [[2], [2, 2], [2, 1, 2, 2]]));
+    expect(() => replaySplitTree(relevelled)).toThrow(/\$\.levels: recorded/);
     type Node = { children: Node[]; groups: number[][] };
     const swapped = mutate(doc, (o) => {
       const leaves = o['leaves'] as { mask: number[][] }[];
