@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Brings a fresh clone to a runnable state, doing only what is missing: npm packages (npm ci when
-# the lockfile changed), the Python venv for MLflow + Jupyter (tools/setup/setup.sh), and the Debian
+# Brings a fresh clone to a runnable state, doing only what is missing: npm packages (installed from
+# the lockfile when it changed), the Python venv for MLflow + Jupyter (tools/setup/setup.sh), and the Debian
 # packages listed in tools/debian-packages.txt (installed when running as root, else explained).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,8 +9,9 @@ log() { printf 'fsnas bootstrap: %s\n' "$*" >&2; }
 
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f node_modules/.fsnas-lock-stamp || "$(cat node_modules/.fsnas-lock-stamp)" != "$lock_hash" ]]; then
-  log "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` on the committed lockfile, not `npm ci`: see docs/decisions/0005-npm-install-not-ci.md.
+  log "installing npm packages (locked versions)"
+  npm install --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.fsnas-lock-stamp
 fi
 
