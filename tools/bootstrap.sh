@@ -9,7 +9,7 @@ log() { printf 'fsnas bootstrap: %s\n' "$*" >&2; }
 
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f node_modules/.fsnas-lock-stamp || "$(cat node_modules/.fsnas-lock-stamp)" != "$lock_hash" ]]; then
-  # `npm install` on the committed lockfile, not `npm ci`: see docs/decisions/0005-npm-install-not-ci.md.
+  # `npm install` on the committed lockfile, not `npm ci`: see docs/decisions/0007-npm-install-not-ci.md.
   log "installing npm packages (locked versions)"
   npm install --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.fsnas-lock-stamp
