@@ -96,6 +96,13 @@ describe('tar reader', () => {
     const error = errorOf(() => indexTar(bufferSource(cut), 'cut.tar'));
     expect(error.message).toContain('cut.tar');
     expect(error.message).toContain('truncated');
+    // cut exactly between members: the missing end-of-archive marker gives it away
+    const two = makeTar([
+      { name: 'a.txt', data: bytes('a') },
+      { name: 'b.txt', data: bytes('b') },
+    ]);
+    expect(errorOf(() => indexTar(bufferSource(two.slice(0, 1024)), 'between.tar')).message).toMatch(/between\.tar:byte 1024: .*end-of-archive marker/);
+    expect(errorOf(() => indexTar(bufferSource(two.slice(0, 1024 + 100)), 'inside.tar')).message).toContain('inside a header');
   });
 
   it('returns no members for an empty archive', () => {

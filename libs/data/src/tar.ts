@@ -159,10 +159,14 @@ export function indexTar(source: ByteSource, file: string): TarEntry[] {
   let longName: string | null = null;
   let pax = new Map<string, string>();
   let pendingHeader: number | null = null;
+  let ended = false;
   while (offset + BLOCK <= source.size) {
     const block = source.read(offset, BLOCK);
     const where = `header at byte ${offset}`;
-    if (isZeroBlock(block)) break; // end-of-archive marker
+    if (isZeroBlock(block)) {
+      ended = true; // end-of-archive marker
+      break;
+    }
     const stored = numberField(block, 148, 8, file, where, 'chksum');
     if (!checksumOk(block, stored)) {
       throw new CorruptDataError(file, where, 'tar header checksum mismatch (not a tar archive, or a corrupt one)');
@@ -171,7 +175,10 @@ export function indexTar(source: ByteSource, file: string): TarEntry[] {
     let size = numberField(block, 124, 12, file, where, 'size');
     const isMember = !['x', 'g', 'L', 'K'].includes(typeflag);
     const paxSize = isMember ? pax.get('size') : undefined;
-    if (paxSize !== undefined) size = Number(paxSize);
+    if (paxSize !== undefined) {
+      if (!/^\d+$/.test(paxSize)) throw new CorruptDataError(file, where, `pax size '${paxSize}' is not a byte count`);
+      size = Number(paxSize);
+    }
     const dataOffset = offset + BLOCK;
     const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
     if (dataOffset + size > source.size) {
@@ -190,8 +197,9 @@ export function indexTar(source: ByteSource, file: string): TarEntry[] {
       // GNU long link target: only matters for links, which are not read as members' data.
       pendingHeader = headerOffset;
     } else {
-      const magic = cString(block, 257, 6);
-      const prefix = magic.startsWith('ustar') ? cString(block, 345, 155) : '';
+      // Only POSIX ustar ("ustar\0") has the name prefix at 345; old GNU ("ustar  ") keeps times there.
+      const posix = cString(block, 257, 6) === 'ustar' && block[262] === 0;
+      const prefix = posix ? cString(block, 345, 155) : '';
       const shortName = cString(block, 0, 100);
       const raw = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${shortName}` : shortName);
       const type: TarEntryType =
@@ -203,8 +211,10 @@ export function indexTar(source: ByteSource, file: string): TarEntry[] {
     }
     offset = next;
   }
-  if (offset < source.size && offset + BLOCK > source.size && !isZeroBlock(source.read(offset, BLOCK))) {
-    throw new CorruptDataError(file, `byte ${offset}`, 'archive ends inside a header block (truncated?)');
+  if (!ended && source.size > 0) {
+    // Every tar writer ends with zero blocks; without them the copy was cut, possibly between members.
+    const detail = offset < source.size ? 'archive ends inside a header block' : 'archive has no end-of-archive marker';
+    throw new CorruptDataError(file, `byte ${offset}`, `${detail} (truncated?)`);
   }
   return entries;
 }
