@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CorruptDataError } from '@fsnas/core';
+import { CorruptDataError, InvalidInputError } from '@fsnas/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DOWNLOADS, DownloadError, fetchCifar } from './fetch';
 import { loadCifar100 } from './datasets';
@@ -85,6 +85,16 @@ describe('fetchCifar', () => {
     // force re-extracts from the kept archive without the network
     const forced = await fetchCifar('cifar100', { dataDir, url: 'http://127.0.0.1:1/cifar-100-binary.tar.gz', md5: md5(archive), force: true, quiet: true });
     expect(forced.downloaded).toBe(false);
+  });
+
+  it('downloads again when a kept archive is damaged, and rejects a missing --archive file', async () => {
+    const dataDir = tempDir();
+    mkdirSync(join(dataDir, 'downloads'));
+    writeFileSync(join(dataDir, 'downloads', 'cifar-100-binary.tar.gz'), 'half a download');
+    const result = await fetchCifar('cifar100', { dataDir, url: `${baseUrl}/cifar-100-binary.tar.gz`, md5: md5(archive), quiet: true });
+    expect(result.downloaded).toBe(true);
+    expect(readFileSync(join(dataDir, 'downloads', 'cifar-100-binary.tar.gz'))).toEqual(Buffer.from(archive));
+    await expect(fetchCifar('cifar100', { dataDir: tempDir(), archive: join(dataDir, 'nope.tar.gz'), quiet: true })).rejects.toThrow(InvalidInputError);
   });
 
   it('rejects a download whose MD5 differs, leaving no target folder and no archive', async () => {

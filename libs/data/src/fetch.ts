@@ -206,13 +206,21 @@ export async function fetchCifar(name: CifarName, options: FetchCifarOptions = {
   if (!options.force && complete(target, spec.required)) return { dir: target, archive: null, downloaded: false };
 
   const quiet = options.quiet ?? false;
-  const archive = options.archive ?? join(dataDir, 'downloads', basename(new URL(spec.url).pathname));
+  let urlPath: string;
+  try {
+    urlPath = new URL(spec.url).pathname;
+  } catch {
+    throw new InvalidInputError(`fetchCifar: not a URL: '${spec.url}'`);
+  }
+  if (options.archive !== undefined && !existsSync(options.archive)) {
+    throw new InvalidInputError(`archive not found: ${options.archive}`);
+  }
+  const archive = options.archive ?? join(dataDir, 'downloads', basename(urlPath));
+  // An archive given by hand, or kept from an earlier fetch, is checked instead of downloaded again.
+  const local = options.archive !== undefined || (existsSync(archive) && statSync(archive).size > 0);
+  let md5 = local ? md5File(archive) : '';
   let downloaded = false;
-  let md5: string;
-  if (options.archive || (existsSync(archive) && statSync(archive).size > 0 && md5File(archive) === spec.md5)) {
-    if (!existsSync(archive)) throw new CorruptDataError(archive, '', 'archive file not found');
-    md5 = md5File(archive);
-  } else {
+  if (options.archive === undefined && md5 !== spec.md5) {
     md5 = await download(name, spec.url, archive, options.idleTimeoutMs ?? 60_000, quiet, spec.bytes);
     downloaded = true;
   }
