@@ -1,3 +1,4 @@
 export * from './finding';
 export * from './provenance';
 export * from './runner';
+export * from './results';

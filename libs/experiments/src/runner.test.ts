@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, startTestServer, type TestServer } from '@fsnas/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from './finding';
+import { NoResultsError, loadFindingRuns } from './results';
 import { runFinding } from './runner';
 
 // A real MLflow server on a free loopback port, with a temporary store.
@@ -51,5 +52,15 @@ describe('runFinding', () => {
     const again = await runFinding(squares, options);
     expect(again.runs.map((r) => r.status)).toEqual(['skipped', 'skipped']);
     expect(executions).toBe(2);
+
+    // What notebooks read back: finished runs with their params, metrics and artifacts.
+    const env = { ...process.env, MLFLOW_TRACKING_URI: server.url };
+    const read = await loadFindingRuns('T0-squares', { env });
+    expect(read.map((r) => r.name)).toEqual(['x=1', 'x=2']);
+    expect(read.map((r) => r.metrics['square'])).toEqual([1, 4]);
+    expect(await read[1]!.artifact('table.csv')).toBe('x,square\n2,4\n');
+    expect(await read[0]!.artifactPaths()).toEqual(['table.csv']);
+    expect((await loadFindingRuns('T0-squares', { env, tags: { x: '2' } })).map((r) => r.name)).toEqual(['x=2']);
+    await expect(loadFindingRuns('T9-nothing', { env })).rejects.toThrow(NoResultsError);
   });
 });
