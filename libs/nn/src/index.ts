@@ -1,0 +1,10 @@
+export * from './backend';
+export * from './config';
+export * from './count';
+export * from './init';
+export * from './params';
+export * from './bn';
+export * from './network';
+export * from './optim';
+export * from './flops';
+export { registerWasmKernels, registerCpuKernels } from './kernels';

@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNorm, type BatchNormParams } from './bn';
+
+/** Options every layer sees during one forward pass. */
+export interface LayerContext {
+  readonly training: boolean;
+  /** Move BN running statistics in train mode (default true, as PyTorch does). */
+  readonly updateStats: boolean;
+  /** Called with every ReLU output, in forward order (post-activation metrics such as NASWOT). */
+  readonly onRelu?: (name: string, activation: tf.Tensor4D) => void;
+}
+
+/** Conv (no bias) → BN, with the conv weight in HWIO layout. */
+export interface ConvBN {
+  readonly name: string;
+  readonly weight: tf.Variable;
+  readonly stride: number;
+  readonly bn: BatchNormParams;
+}
+
+export function relu(x: tf.Tensor4D, name: string, ctx: LayerContext): tf.Tensor4D {
+  const y = tf.relu(x);
+  ctx.onRelu?.(name, y);
+  return y;
+}
+
+/**
+ * Conv(k, stride, pad (k−1)/2) → BN on an input that is already ReLU'd. For the stride-2 3×3 conv,
+ * PyTorch's pad 1 is not TF's 'same' (which pads bottom/right only on even inputs), so the padding
+ * is always explicit.
+ */
+export function convBN(xRelu: tf.Tensor4D, layer: ConvBN, ctx: LayerContext): tf.Tensor4D {
+  const k = layer.weight.shape[0] as number;
+  const p = (k - 1) / 2;
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ];
+  const y = tf.conv2d(xRelu, layer.weight as tf.Tensor4D, layer.stride, p === 0 ? 'valid' : pad);
+  return batchNorm(y, layer.bn, ctx.training, ctx.updateStats);
+}
+
+/** AvgPool2d(3, stride 1, pad 1, count_include_pad=False): TF 'same' pooling divides by the valid count. */
+export function avgPool3x3(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.avgPool(x, 3, 1, 'same');
+}

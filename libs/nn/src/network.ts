@@ -1,0 +1,175 @@
+import { Rng, InvalidInputError } from '@fsnas/core';
+import { NUM_EDGES, NUM_OPS, OPS, type Mask } from '@fsnas/nb201';
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNorm, type BatchNormParams } from './bn';
+import { cellForward, type CellParams, type EdgeScalars } from './cell';
+import { resolveNetConfig, toMask, type MaskLike, type NetConfig } from './config';
+import { sampleWeights, type InitScheme } from './init';
+import { convBN, relu, type ConvBN, type LayerContext } from './layers';
+import { ParamStore } from './params';
+
+export interface BuildOptions extends Partial<NetConfig> {
+  /** Weight init of Conv/Linear weights (default kaiming_normal_fanin). */
+  init?: InitScheme;
+  /** Seed of the init draws (default 0). Same seed + same config ⇒ identical weights on every backend. */
+  seed?: number;
+}
+
+export interface ForwardOptions {
+  /** BN mode: batch statistics (train) or running statistics (eval). */
+  training: boolean;
+  /**
+   * Optional 6×5 per-edge op weights (e.g. softmax(α) of one-shot search). Ops the mask removes
+   * are still skipped; without it each edge is the mean of its allowed ops.
+   */
+  edgeWeights?: tf.Tensor2D;
+  /** Train mode only: update BN running statistics (default true). */
+  updateStats?: boolean;
+  /** Called with every ReLU output (post-activations), in forward order. */
+  onRelu?: (name: string, activation: tf.Tensor4D) => void;
+}
+
+// A type alias (not an interface) so that it is a tf.TensorContainer and can be returned from tf.tidy.
+export type ForwardResult = {
+  /** [B, classes] */
+  logits: tf.Tensor2D;
+  /** [B, 4C] pooled features (the reference forward also returns these). */
+  features: tf.Tensor2D;
+};
+
+interface Block {
+  readonly a: ConvBN;
+  readonly b: ConvBN;
+  readonly shortcut: tf.Variable;
+  readonly name: string;
+}
+
+type Stage = { cells: CellParams[]; block?: Block };
+
+/**
+ * An NB201 network (REFERENCE_SPEC §1.3) restricted to a mask: the masked supernet ("joint" mode)
+ * for a sub-supernet mask, a single-architecture network for a one-hot mask. Only the allowed
+ * ops hold parameters and are computed. Images are NHWC float32 [B,H,W,3].
+ */
+export class NB201Network {
+  readonly config: NetConfig;
+  readonly mask: Mask;
+  readonly params = new ParamStore();
+  private readonly stem: ConvBN;
+  private readonly stages: Stage[] = [];
+  private readonly lastBN: BatchNormParams;
+  private readonly classifierW: tf.Variable;
+  private readonly classifierB: tf.Variable;
+  private cellIndex = 0;
+
+  constructor(maskLike: MaskLike, options: BuildOptions = {}) {
+    this.config = resolveNetConfig(options);
+    this.mask = toMask(maskLike);
+    const rng = new Rng(options.seed ?? 0);
+    const init = options.init ?? 'kaiming_normal_fanin';
+    const { C, N, classes, affine } = this.config;
+    // Creation order = PyTorch module order: stem, cells (reduction blocks are cells too), lastact, classifier.
+    this.stem = this.convBN('stem', 3, 3, C, 1, true, init, rng);
+    for (let s = 0; s < 3; s++) {
+      const c = C << s;
+      const stage: Stage = { cells: [] };
+      if (s > 0) {
+        const name = `cells.${this.cellIndex++}`;
+        stage.block = {
+          name,
+          a: this.convBN(`${name}.conv_a`, 3, c / 2, c, 2, true, init, rng),
+          b: this.convBN(`${name}.conv_b`, 3, c, c, 1, true, init, rng),
+          shortcut: this.params.addParam(`${name}.downsample.conv`, 'conv', weightTensor([1, 1, c / 2, c], init, rng)),
+        };
+      }
+      for (let n = 0; n < N; n++) stage.cells.push(this.cell(`cells.${this.cellIndex++}`, c, affine, init, rng));
+      this.stages.push(stage);
+    }
+    this.lastBN = this.bnParams('lastact.bn', 4 * C, true);
+    this.classifierW = this.params.addParam('classifier.weight', 'linear', weightTensor([4 * C, classes], init, rng));
+    this.classifierB = this.params.addParam('classifier.bias', 'bias', tf.zeros([classes]));
+  }
+
+  private cell(name: string, c: number, affine: boolean, init: InitScheme, rng: Rng): CellParams {
+    const convs: (ConvBN | undefined)[][] = [];
+    for (let e = 0; e < NUM_EDGES; e++) {
+      const row: (ConvBN | undefined)[] = new Array<ConvBN | undefined>(NUM_OPS).fill(undefined);
+      for (const op of this.mask.allowedOps(e)) {
+        if (op === 2 || op === 3) row[op] = this.convBN(`${name}.edge${e}.${OPS[op]}`, op === 2 ? 1 : 3, c, c, 1, affine, init, rng);
+      }
+      convs.push(row);
+    }
+    return { name, convs };
+  }
+
+  private convBN(name: string, k: number, cin: number, cout: number, stride: number, affine: boolean, init: InitScheme, rng: Rng): ConvBN {
+    const weight = this.params.addParam(`${name}.conv`, 'conv', weightTensor([k, k, cin, cout], init, rng));
+    return { name, weight, stride, bn: this.bnParams(`${name}.bn`, cout, affine) };
+  }
+
+  private bnParams(name: string, c: number, affine: boolean): BatchNormParams {
+    const gamma = affine ? this.params.addParam(`${name}.weight`, 'bn-gamma', tf.ones([c])) : undefined;
+    const beta = affine ? this.params.addParam(`${name}.bias`, 'bn-beta', tf.zeros([c])) : undefined;
+    const runningMean = this.params.addBuffer(`${name}.running_mean`, 'bn-mean', tf.zeros([c]));
+    const runningVar = this.params.addBuffer(`${name}.running_var`, 'bn-var', tf.ones([c]));
+    return gamma && beta ? { gamma, beta, runningMean, runningVar } : { runningMean, runningVar };
+  }
+
+  /** Logits and pooled features. Call inside tf.tidy / tf.variableGrads; returns new tensors. */
+  forward(x: tf.Tensor4D, options: ForwardOptions): ForwardResult {
+    if (x.rank !== 4 || x.shape[3] !== 3) throw new InvalidInputError(`network input must be NHWC [B,H,W,3], got [${x.shape.join(',')}]`);
+    const ctx: LayerContext = { training: options.training, updateStats: options.updateStats ?? true, ...(options.onRelu ? { onRelu: options.onRelu } : {}) };
+    let edgeScalars: EdgeScalars;
+    if (options.edgeWeights) {
+      const w = options.edgeWeights;
+      if (w.rank !== 2 || w.shape[0] !== NUM_EDGES || w.shape[1] !== NUM_OPS) throw new InvalidInputError(`edgeWeights must be [6,5], got [${w.shape.join(',')}]`);
+      // One Unpack for the whole forward; every cell reuses the 30 scalars.
+      edgeScalars = tf.unstack(tf.reshape(w, [NUM_EDGES * NUM_OPS])) as tf.Scalar[];
+    }
+    let h = convBN(x, this.stem, ctx);
+    for (const stage of this.stages) {
+      if (stage.block) h = this.block(h, stage.block, ctx);
+      for (const cell of stage.cells) h = cellForward(h, cell, this.mask, edgeScalars, ctx);
+    }
+    h = relu(batchNorm(h, this.lastBN, ctx.training, ctx.updateStats), 'lastact.relu', ctx);
+    const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
+    const logits = tf.add(tf.matMul(features, this.classifierW as tf.Tensor2D), this.classifierB) as tf.Tensor2D;
+    return { logits, features };
+  }
+
+  /** ResNet basic block C→2C, stride 2: shortcut AvgPool(2,2)→Conv1x1 (no BN) + b(a(x)). */
+  private block(x: tf.Tensor4D, block: Block, ctx: LayerContext): tf.Tensor4D {
+    const a = convBN(relu(x, `${block.name}.conv_a.relu`, ctx), block.a, ctx);
+    const b = convBN(relu(a, `${block.name}.conv_b.relu`, ctx), block.b, ctx);
+    const pooled = tf.avgPool(x, 2, 2, 'valid');
+    const shortcut = tf.conv2d(pooled, block.shortcut as tf.Tensor4D, 1, 'valid');
+    return tf.add(shortcut, b);
+  }
+
+  /** Conv/Linear weight tensors in module order (188 for the C=16, N=5 supernet). */
+  weights(): tf.Variable[] {
+    return this.params.weightEntries().map((p) => p.variable);
+  }
+
+  /** Copy all shared parameters and BN statistics from another network (same names and shapes). */
+  copyFrom(other: NB201Network): void {
+    this.params.copyFrom(other.params);
+  }
+
+  numParams(): number {
+    return this.params.count();
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
+
+function weightTensor(shape: [number, number, number, number] | [number, number], init: InitScheme, rng: Rng): tf.Tensor {
+  return tf.tensor(sampleWeights(shape, init, rng), shape, 'float32');
+}
+
+/** Build the network of a mask or arch (convenience for `new NB201Network`). */
+export function buildNetwork(maskLike: MaskLike, options: BuildOptions = {}): NB201Network {
+  return new NB201Network(maskLike, options);
+}
