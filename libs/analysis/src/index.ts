@@ -9,3 +9,4 @@ export * from './render';
 export * from './findings/f1-split-diversity';
 export * from './findings/f3-distribution';
 export * from './findings/f4-selection';
+export * from './tables';

@@ -143,3 +143,8 @@ export function writeFigure(spec: FigureSpec, outDir: string, name: string, opti
   renderPng(html, png, spec.width, spec.height, chromium);
   return { html, png };
 }
+
+/** Write every figure of a finding (name -> spec) into `outDir`; see writeFigure. */
+export function writeFigures(figures: Readonly<Record<string, FigureSpec>>, outDir: string, options: { png?: boolean; env?: NodeJS.ProcessEnv } = {}): (WrittenFigure & { name: string })[] {
+  return Object.entries(figures).map(([name, spec]) => ({ name, ...writeFigure(spec, outDir, name, options) }));
+}
