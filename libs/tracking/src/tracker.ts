@@ -9,6 +9,7 @@ import { Replayer, TAG_RUN_KEY, type DrainReport, type FailedWrite } from './rep
 import { flattenParams, runKey } from './run-key';
 import { ActiveRun, type RunSeed } from './active-run';
 import { syncJournals, type SyncReport } from './sync';
+import { localServerStatus } from './local-server';
 import { resolveTrackingUri, type ResolvedTarget } from './target';
 import { authorizationFromEnv, describeTarget } from './tracking-uri';
 import type { Run } from './types';
@@ -62,8 +63,8 @@ export class Tracker {
 
   private constructor(
     readonly experiment: string,
-    readonly target: ResolvedTarget,
-    readonly client: MlflowClient,
+    private target: ResolvedTarget,
+    private client: MlflowClient,
     private readonly options: TrackerOptions,
   ) {}
 
@@ -77,6 +78,11 @@ export class Tracker {
     // Writes left by earlier processes (crashed, or ended during an outage) go first.
     await tracker.syncOrphans().catch(() => undefined);
     return tracker;
+  }
+
+  /** The REST client in use (for reads: searching runs, metric histories). */
+  get mlflowClient(): MlflowClient {
+    return this.client;
   }
 
   /** URL of the tracking server (the MLflow UI). */
@@ -209,6 +215,7 @@ export class Tracker {
     const report = await this.replayer.drain();
     this.failures.push(...report.failed);
     for (const f of report.failed) this.notice(`MLflow refused a queued ${f.kind}: ${f.error}`);
+    if (report.unavailable && (await this.followLocalServer())) return this.drainNow();
     if (report.unavailable) {
       const delay = backoffDelay(this.outageCount, this.options.backoff?.baseMs ?? 1000, this.options.backoff?.maxMs ?? 60_000);
       if (this.outageCount === 0) {
@@ -223,6 +230,22 @@ export class Tracker {
       this.nextAttemptAt = 0;
     }
     return report;
+  }
+
+  /**
+   * The local server may have been restarted (`fsnas mlflow up`) on another port while this run was
+   * writing: follow it, so the queue drains without waiting for a sync. Returns whether the URL changed.
+   */
+  private async followLocalServer(): Promise<boolean> {
+    if (!this.target.local) return false;
+    const status = await localServerStatus(this.options.dataDir ? { dataDir: this.options.dataDir } : {});
+    if (!status.running || !status.url || status.url === this.target.url) return false;
+    this.target = { ...this.target, url: status.url };
+    const authorization = authorizationFromEnv(this.options.env ?? process.env);
+    this.client = new MlflowClient(authorization ? { url: status.url, authorization } : { url: status.url }, this.options.sendRetry ?? QUICK_RETRY);
+    if (this.journal) this.replayer = new Replayer(this.client, this.journal);
+    this.notice(`the local MLflow server moved to ${status.url}; following it`);
+    return true;
   }
 
   // The timer is unref'd: a queued write never keeps the process alive; close() or sync picks it up.
