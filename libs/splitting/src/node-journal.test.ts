@@ -56,7 +56,7 @@ describe('interrupted splits resume from the node journal', () => {
     const journal = join(dir, 'nodes.jsonl');
     appendFileSync(journal, '{"path": []}\n');
     expect(() => readNodeJournal(journal)).toThrow(SplitTreeFormatError);
-    expect(() => readNodeJournal(journal)).toThrow(/nodes\.jsonl:1\.evaluation: must be an object/);
+    expect(() => readNodeJournal(journal)).toThrow(/nodes\.jsonl:1\.level: must be an integer/);
     expect(readNodeJournal(join(dir, 'absent.jsonl'))).toEqual([]);
   });
 

@@ -198,7 +198,7 @@ export function validateSplitNode(value: unknown, path = '$'): SplitNodeRecord {
 
 function nodeOf(v: Json, path: string): SplitNodeRecord {
   const o = obj(v, path);
-  const evaluation = o['evaluation'] === null ? null : evaluationOf(o['evaluation'], `${path}.evaluation`);
+  // Fields are checked in document order, so the first bad one is the one reported.
   const node: SplitNodeRecord = {
     path: intList(o['path'], `${path}.path`, 0),
     level: int(o['level'], `${path}.level`, 0),
@@ -207,7 +207,7 @@ function nodeOf(v: Json, path: string): SplitNodeRecord {
     edge: int(o['edge'], `${path}.edge`, 0, NUM_EDGES - 1),
     factor: int(o['factor'], `${path}.factor`, 1, NUM_OPS),
     ops: intList(o['ops'], `${path}.ops`, 0, NUM_OPS - 1),
-    evaluation,
+    evaluation: o['evaluation'] === null ? null : evaluationOf(o['evaluation'], `${path}.evaluation`),
     cut: o['cut'] === null ? null : num(o['cut'], `${path}.cut`),
     groups: groupsOf(o['groups'], `${path}.groups`),
     seed: int(o['seed'], `${path}.seed`),
@@ -229,8 +229,8 @@ function nodeOf(v: Json, path: string): SplitNodeRecord {
         }),
     children: arr(o['children'], `${path}.children`).map((c, i) => nodeOf(c, `${path}.children[${i}]`)),
   };
-  if (evaluation && evaluation.values.length !== node.ops.length) {
-    fail(`${path}.evaluation.values`, `must have one value per candidate op (${node.ops.length})`, evaluation.values);
+  if (node.evaluation && node.evaluation.values.length !== node.ops.length) {
+    fail(`${path}.evaluation.values`, `must have one value per candidate op (${node.ops.length})`, node.evaluation.values);
   }
   return node;
 }
