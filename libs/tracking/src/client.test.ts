@@ -157,4 +157,28 @@ describe('bad targets', () => {
       broken.close();
     }
   });
+
+  it('sends MLFLOW_TRACKING_TOKEN as a bearer token and keeps it out of error messages', async () => {
+    const { createServer } = await import('node:http');
+    const seen: (string | undefined)[] = [];
+    const guarded = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end('{"error_code":"UNAUTHENTICATED","message":"bad credentials"}');
+    });
+    await new Promise<void>((r) => guarded.listen(0, '127.0.0.1', () => r()));
+    const address = guarded.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const { targetFromUri } = await import('./tracking-uri');
+      const c = new MlflowClient(targetFromUri(`http://127.0.0.1:${port}`, { MLFLOW_TRACKING_TOKEN: 's3cret-token' }));
+      const error = await c.getExperimentByName('x').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MlflowRequestError);
+      expect(error).toMatchObject({ status: 401, errorCode: 'UNAUTHENTICATED' });
+      expect(String((error as Error).message)).not.toContain('s3cret');
+      expect(seen).toEqual(['Bearer s3cret-token']);
+    } finally {
+      guarded.close();
+    }
+  });
 });
