@@ -18,6 +18,9 @@ export interface FigureSpec {
 
 const FONT = { family: 'Liberation Sans, DejaVu Sans, Arial, sans-serif', size: 13 };
 
+/** Width that fits the title on one line (plotly does not wrap titles; ~8.5 px per character at its 17 px title size). */
+const fitTitle = (title: string, width: number): number => Math.max(width, Math.ceil(8.5 * title.length) + 60);
+
 function layout(title: string, extra: Record<string, unknown>, width: number, height: number): Record<string, unknown> {
   const axes = (key: string): Record<string, unknown> => ({ automargin: true, ...((extra[key] as Record<string, unknown> | undefined) ?? {}) });
   // automargin keeps long metric names (y labels) and rotated ticks inside the picture.
@@ -45,7 +48,7 @@ export interface HeatmapOptions {
 export function heatmapFigure(o: HeatmapOptions): FigureSpec {
   const digits = o.digits ?? 2;
   const text = o.text ?? o.z.map((row) => row.map((v) => (v === null ? '' : v.toFixed(digits))));
-  const width = o.width ?? Math.max(520, 160 + 70 * o.x.length);
+  const width = fitTitle(o.title, o.width ?? Math.max(520, 160 + 70 * o.x.length));
   const height = o.height ?? Math.max(380, 170 + 40 * o.y.length);
   return {
     data: [
@@ -91,7 +94,7 @@ export interface GroupedBoxOptions {
 }
 
 export function groupedBoxFigure(o: GroupedBoxOptions): FigureSpec {
-  const width = o.width ?? Math.max(900, 140 * o.categories.length);
+  const width = fitTitle(o.title, o.width ?? Math.max(900, 140 * o.categories.length));
   const height = o.height ?? 560;
   const pick = (boxes: readonly (BoxStats | null)[], key: keyof BoxStats): (number | null)[] => boxes.map((b) => (b ? b[key] : null));
   return {
@@ -125,7 +128,7 @@ export interface GroupedBarOptions {
 }
 
 export function groupedBarFigure(o: GroupedBarOptions): FigureSpec {
-  const width = o.width ?? Math.max(900, 110 * o.categories.length);
+  const width = fitTitle(o.title, o.width ?? Math.max(900, 110 * o.categories.length));
   const height = o.height ?? 520;
   return {
     data: o.series.map((s) => ({
@@ -151,7 +154,7 @@ export interface TableOptions {
 }
 
 export function tableFigure(o: TableOptions): FigureSpec {
-  const width = o.width ?? Math.max(700, 170 * o.header.length);
+  const width = fitTitle(o.title, o.width ?? Math.max(700, 170 * o.header.length));
   const height = o.height ?? 140 + 30 * o.rows.length;
   return {
     data: [
