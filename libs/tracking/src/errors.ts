@@ -7,7 +7,7 @@ import { FsnasError } from '@fsnas/core';
 export class MlflowUnavailableError extends FsnasError {
   constructor(
     readonly url: string,
-    detail: string,
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
     super('MLFLOW_UNAVAILABLE', `MLflow server at ${url} is unavailable: ${detail}`, options);

@@ -219,7 +219,7 @@ export class Tracker {
     if (report.unavailable) {
       const delay = backoffDelay(this.outageCount, this.options.backoff?.baseMs ?? 1000, this.options.backoff?.maxMs ?? 60_000);
       if (this.outageCount === 0) {
-        this.notice(`MLflow at ${describeTarget(this.client.http.target)} is unavailable (${report.unavailable.message}); the run continues and writes are queued in ${this.journal.file}`);
+        this.notice(`MLflow at ${describeTarget(this.client.http.target)} is unavailable (${report.unavailable.detail}); the run continues and writes are queued in ${this.journal.file}`);
       }
       this.outageCount++;
       this.nextAttemptAt = Date.now() + delay;
