@@ -5,7 +5,8 @@ import { Benchmark } from '@fsnas/benchmark';
 import { CorruptDataError, InvalidInputError } from '@fsnas/core';
 import { Mask, loadPaperSplits } from '@fsnas/nb201';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { f1SplitDiversity, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, type SplitsByDataset } from './index';
+import { fromCSV } from 'arquero';
+import { f1SplitDiversity, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, tableCsv, type SplitsByDataset } from './index';
 
 let bench: Benchmark;
 let paper: SplitsByDataset;
@@ -73,6 +74,16 @@ describe('F4 selection', () => {
     expect(Number.isNaN(scores[1] as number)).toBe(true); // odd indices have no score
     expect(() => loadZeroCostScores(bench, 'cifar100')).toThrow(/no published zero-cost scores/);
     expect(() => loadZeroCostScores(bench, 'cifar10', 'magic')).toThrow(/unknown zero-cost proxy/);
+  });
+});
+
+describe('tables', () => {
+  it('writes CSV that Arquero reads back to the same rows (quotes, commas, booleans)', () => {
+    const f3 = f3Distribution(bench, paper, 'cifar10');
+    const back = fromCSV(tableCsv(f3.leaves)).objects();
+    expect(back).toHaveLength(80);
+    expect(back[3]).toEqual({ ...f3.leaves[3] });
+    expect(fromCSV(tableCsv([{ a: 'x,"y"', b: true }])).objects()).toEqual([{ a: 'x,"y"', b: true }]);
   });
 });
 

@@ -126,6 +126,16 @@ describe('split structure of the paper’s families', () => {
     expect(m.leafSets[gn]?.[m.names.indexOf('gradient_matching')]).toBeGreaterThan(0.3);
   });
 
+  it('leaves group distances blank (null) between families that split different edges, but still compares leaf sets', () => {
+    const full = Mask.full();
+    const other = familyStructure([full.restrict(3, [0]), full.restrict(3, [1, 2, 3, 4])]);
+    const gm = structures.get('cifar10')?.get('gradient_matching') as FamilyStructure;
+    const m = similarityMatrices(new Map([['gm', gm], ['edge3', other]]));
+    expect(other.levels.map((l) => l.edge)).toEqual([3]);
+    expect(m.groups[0]?.[1]).toBeNull();
+    expect(m.leafSets[0]?.[1]).toBeGreaterThan(0.5);
+  });
+
   it('rejects leaves that are not a tree of op-group splits', () => {
     const full = Mask.full();
     expect(() => splitLevels([full.restrict(0, [0, 1]), full.restrict(0, [1, 2, 3, 4])])).toThrow(SplitStructureError);
