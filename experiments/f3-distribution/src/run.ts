@@ -80,6 +80,8 @@ export async function executeF3(config: F3RunConfig, run: MetricSink, outDir: st
         mean_spread: m.meanSpread,
         min_leaf_size: m.minSize,
         max_leaf_size: m.maxSize,
+        spearman_mean_vs_max: m.spearmanMeanVsMax,
+        kendall_mean_vs_max: m.kendallMeanVsMax,
       },
       0,
     );

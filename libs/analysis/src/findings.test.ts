@@ -37,6 +37,8 @@ describe('F3 distribution', () => {
       expect(rows.filter((l) => l.holdsBest).map((l) => l.leaf)).toEqual([m.leafHoldingBest]);
       expect(m.bestMeanHoldsBest).toBe(m.bestLeafByMean === m.leafHoldingBest);
       expect(m.meanRankOfBestLeaf).toBe(1 + rows.filter((l) => l.mean > (rows[m.leafHoldingBest]?.mean as number)).length);
+      expect(Math.abs(m.spearmanMeanVsMax)).toBeLessThanOrEqual(1);
+      expect(Math.abs(m.kendallMeanVsMax)).toBeLessThanOrEqual(1);
     }
     expect(Object.keys(f3.figures)).toEqual(['f3-accuracy-boxes-cifar10', 'f3-leaf-sizes-cifar10', 'f3-top-archs-cifar10', 'f3-leaf-means-cifar10']);
     expect(() => f3Distribution(bench, paper, 'cifar10-valid')).toThrow(/no splits for dataset/);

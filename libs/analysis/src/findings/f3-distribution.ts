@@ -2,6 +2,7 @@ import { isSetting, type Benchmark } from '@fsnas/benchmark';
 import { InvalidInputError } from '@fsnas/core';
 import { groupedBarFigure, groupedBoxFigure, heatmapFigure, type BoxStats, type FigureSpec } from '../figures';
 import { familyStats, type FamilyStats } from '../leaf-stats';
+import { kendallTau, spearman } from '../rank-correlation';
 import { familiesOf, type SplitsByDataset } from '../splits';
 
 /** One row per (metric, leaf): the per-leaf table of F3. */
@@ -38,6 +39,9 @@ export interface F3MetricRow {
   readonly meanSpread: number;
   readonly minSize: number;
   readonly maxSize: number;
+  /** Rank agreement, across the leaves, between mean accuracy (what mean-based selection sees) and best accuracy (what regret counts). */
+  readonly spearmanMeanVsMax: number;
+  readonly kendallMeanVsMax: number;
 }
 
 export interface F3Result {
@@ -94,6 +98,8 @@ export function f3Distribution(bench: Benchmark, splits: SplitsByDataset, datase
       meanSpread: (byMean[0]?.mean ?? 0) - (byMean[byMean.length - 1]?.mean ?? 0),
       minSize: Math.min(...s.leaves.map((l) => l.size)),
       maxSize: Math.max(...s.leaves.map((l) => l.size)),
+      spearmanMeanVsMax: spearman(s.leaves.map((l) => l.mean), s.leaves.map((l) => l.max)),
+      kendallMeanVsMax: kendallTau(s.leaves.map((l) => l.mean), s.leaves.map((l) => l.max)),
     });
   }
   return { dataset, stats, leaves, metrics, figures: f3Figures(dataset, stats) };
