@@ -57,11 +57,28 @@ export async function isHealthy(url: string, timeoutMs = 2000): Promise<boolean>
   }
 }
 
+/**
+ * Whether the recorded pid is still our mlflow server. After a reboot the pid may belong to anything,
+ * and signalling its process group would hit an unrelated program; on Linux the command line tells.
+ */
+async function isOurServer(record: ServerRecord): Promise<boolean> {
+  if (record.pid === null || !processAlive(record.pid)) return false;
+  const cmdline = `/proc/${record.pid}/cmdline`;
+  if (existsSync('/proc/self/cmdline')) {
+    try {
+      const args = readFileSync(cmdline, 'utf8').split('\0');
+      return args.some((a) => a.endsWith('mlflow')) && args.includes('server') && args.includes(String(record.port));
+    } catch {
+      return false;
+    }
+  }
+  return isHealthy(record.url);
+}
+
 export async function localServerStatus(options: { dataDir?: string } = {}): Promise<LocalServerStatus> {
   const record = readRecord(options.dataDir ?? writableDataDir());
   if (!record) return { running: false, url: null };
-  const alive = record.pid !== null && processAlive(record.pid);
-  const running = alive && (await isHealthy(record.url));
+  const running = (await isOurServer(record)) && (await isHealthy(record.url));
   return running && record.pid !== null ? { running, url: record.url, pid: record.pid } : { running: false, url: record.url };
 }
 
@@ -81,7 +98,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (status.running && status.url && status.pid !== undefined) return { url: status.url, pid: status.pid, alreadyRunning: true };
     const previous = readRecord(dataDir);
     // A process that is alive but not healthy is a stuck server holding the store: replace it.
-    if (previous?.pid && processAlive(previous.pid)) await killGroup(previous.pid, 5000);
+    if (previous?.pid && (await isOurServer(previous))) await killGroup(previous.pid, 5000);
     const env = await ensurePythonEnv();
     const port = options.port ?? (previous && (await portFree(previous.port)) ? previous.port : await freePort());
     const url = `http://127.0.0.1:${port}`;
@@ -129,16 +146,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 export async function stopLocalServer(options: { dataDir?: string; graceMs?: number } = {}): Promise<{ stopped: boolean }> {
   const dataDir = options.dataDir ?? writableDataDir();
   const record = readRecord(dataDir);
-  if (!record?.pid || !processAlive(record.pid)) return { stopped: false };
+  if (!record?.pid || !(await isOurServer(record))) return { stopped: false };
   await killGroup(record.pid, options.graceMs ?? 10_000);
   writeFileAtomic(recordPath(dataDir), `${JSON.stringify({ ...record, pid: null } satisfies ServerRecord, null, 1)}\n`);
   return { stopped: true };
 }
 
 /** Kill a server abruptly (SIGKILL to the whole group), as a crash would: for fault tests. */
-export function killLocalServer(options: { dataDir?: string } = {}): boolean {
+export async function killLocalServer(options: { dataDir?: string } = {}): Promise<boolean> {
   const record = readRecord(options.dataDir ?? writableDataDir());
-  if (!record?.pid || !processAlive(record.pid)) return false;
+  if (!record?.pid || !(await isOurServer(record))) return false;
   signalGroup(record.pid, 'SIGKILL');
   return true;
 }

@@ -39,7 +39,7 @@ const open = (experiment: string) =>
   });
 
 async function killServer(): Promise<void> {
-  expect(killLocalServer({ dataDir: server.dataDir })).toBe(true);
+  expect(await killLocalServer({ dataDir: server.dataDir })).toBe(true);
   for (let i = 0; i < 100 && (await isHealthy(server.url, 500)); i++) await new Promise((r) => setTimeout(r, 100));
   expect(await isHealthy(server.url)).toBe(false);
 }
