@@ -101,15 +101,18 @@ async function tryBackend(name: BackendName): Promise<Omit<BackendInfo, 'request
   switch (name) {
     case 'node':
     case 'node-gpu': {
-      const pkg = `@tensorflow/tfjs-${name}`;
+      // FSNAS_TFJS_NODE_DIR: a tfjs-node package built outside the workspace (the offline build of
+      // docs/decisions/0007-tfjs-backends.md), since npm would prune one that package.json lacks.
+      const dir = process.env[name === 'node' ? 'FSNAS_TFJS_NODE_DIR' : 'FSNAS_TFJS_NODE_GPU_DIR'];
+      const spec = dir && dir !== '' ? dir : `@tensorflow/tfjs-${name}`;
       try {
-        requireHere.resolve(pkg);
+        requireHere.resolve(spec);
       } catch {
         return undefined;
       }
       try {
-        // tfjs-node registers the 'tensorflow' backend on import; it needs the same tfjs-core.
-        await import(pkg);
+        // tfjs-node registers the 'tensorflow' backend in tfjs's global engine on load.
+        requireHere(spec);
       } catch {
         return undefined;
       }

@@ -8,3 +8,5 @@ export * from './network';
 export * from './optim';
 export * from './flops';
 export { registerWasmKernels, registerCpuKernels } from './kernels';
+export * from './bench';
+export * from './peak';

@@ -226,6 +226,37 @@ describe('gradients', () => {
   });
 });
 
+describe('checkpointing', () => {
+  it('gives the same loss, parameter and edge-weight gradients, and BN statistics as the plain pass', async () => {
+    await initBackend({ backend: 'wasm', log: false });
+    const run = (checkpoint: boolean): Float32Array[] => {
+      const net = new NB201Network(Mask.full(), { C: 4, N: 2, classes: 5, seed: 21 });
+      const x = images(4, 8, 12);
+      const y = labels(4, 5);
+      const alpha = tf.variable(tf.tensor2d(Array.from({ length: 30 }, (_, i) => Math.sin(i)), [6, 5]));
+      const vars = [...net.params.variables(), alpha];
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropy(net.forward(x, { training: true, checkpoint, edgeWeights: tf.softmax(alpha) as tf.Tensor2D }).logits, y),
+        vars,
+      );
+      const out = [value.dataSync() as Float32Array, ...vars.map((v) => (grads[v.name] as tf.Tensor).dataSync() as Float32Array)];
+      out.push(...net.params.bufferEntries().map((b) => b.variable.dataSync() as Float32Array));
+      tf.dispose([value, ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, y, alpha]);
+      net.dispose();
+      return out;
+    };
+    const plain = run(false);
+    const ckpt = run(true);
+    plain.forEach((p, i) => {
+      const c = ckpt[i] as Float32Array;
+      for (let j = 0; j < p.length; j++) expect(c[j]).toBeCloseTo(p[j] as number, 5);
+    });
+  });
+});
+
 describe('training step hygiene', () => {
   it('SGD steps leak no tensors and lower the loss on a fixed batch', async () => {
     await initBackend({ backend: 'wasm', log: false });

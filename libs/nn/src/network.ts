@@ -3,6 +3,7 @@ import { NUM_EDGES, NUM_OPS, OPS, type Mask } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, type BatchNormParams } from './bn';
 import { cellForward, type CellParams, type EdgeScalars } from './cell';
+import { checkpointed } from './checkpoint';
 import { resolveNetConfig, toMask, type MaskLike, type NetConfig } from './config';
 import { sampleWeights, type InitScheme } from './init';
 import { convBN, relu, type ConvBN, type LayerContext } from './layers';
@@ -27,6 +28,12 @@ export interface ForwardOptions {
   updateStats?: boolean;
   /** Called with every ReLU output (post-activations), in forward order. */
   onRelu?: (name: string, activation: tf.Tensor4D) => void;
+  /**
+   * Recompute each cell in the backward pass instead of keeping its activations (checkpoint.ts).
+   * Default: on in train mode when batch×H×W > 16·32·32 (what the 4 GB wasm heap needs for a
+   * batch-64 supernet step), off otherwise. First-order gradients only when on.
+   */
+  checkpoint?: boolean;
 }
 
 // A type alias (not an interface) so that it is a tf.TensorContainer and can be returned from tf.tidy.
@@ -126,10 +133,31 @@ export class NB201Network {
       // One Unpack for the whole forward; every cell reuses the 30 scalars.
       edgeScalars = tf.unstack(tf.reshape(w, [NUM_EDGES * NUM_OPS])) as tf.Scalar[];
     }
-    let h = convBN(x, this.stem, ctx);
+    // Each cell/block runs in its own tidy: under tf.grad the engine keeps (refcounted) exactly the
+    // tensors the backward pass needs, so this frees the rest (BN outputs summed into nodes, ...)
+    // as the forward goes. It roughly halves peak memory, which decides whether a batch-64
+    // supernet step fits in the wasm heap at all.
+    const [b, hh, ww] = x.shape;
+    const checkpoint = options.checkpoint ?? (options.training && b * hh * ww > 16 * 32 * 32);
+    // The recomputation in the backward pass must not move BN statistics or report ReLUs twice.
+    const quiet: LayerContext = { training: ctx.training, updateStats: false };
+    let h = tf.tidy(() => convBN(x, this.stem, ctx));
     for (const stage of this.stages) {
-      if (stage.block) h = this.block(h, stage.block, ctx);
-      for (const cell of stage.cells) h = cellForward(h, cell, this.mask, edgeScalars, ctx);
+      const block = stage.block;
+      if (block) {
+        const input = h;
+        h = tf.tidy(() => this.block(input, block, ctx));
+      }
+      for (const cell of stage.cells) {
+        const input = h;
+        if (checkpoint) {
+          const run = (xi: tf.Tensor4D, recompute: boolean, extra: readonly tf.Tensor[]): tf.Tensor4D =>
+            tf.tidy(() => cellForward(xi, cell, this.mask, edgeScalars ? (extra as tf.Scalar[]) : undefined, recompute ? quiet : ctx));
+          h = checkpointed(run, input, this.cellVariables(cell), edgeScalars ?? []);
+        } else {
+          h = tf.tidy(() => cellForward(input, cell, this.mask, edgeScalars, ctx));
+        }
+      }
     }
     h = relu(batchNorm(h, this.lastBN, ctx.training, ctx.updateStats), 'lastact.relu', ctx);
     const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
@@ -144,6 +172,19 @@ export class NB201Network {
     const pooled = tf.avgPool(x, 2, 2, 'valid');
     const shortcut = tf.conv2d(pooled, block.shortcut as tf.Tensor4D, 1, 'valid');
     return tf.add(shortcut, b);
+  }
+
+  private cellVariables(cell: CellParams): tf.Variable[] {
+    const out: tf.Variable[] = [];
+    for (const row of cell.convs) {
+      for (const layer of row) {
+        if (!layer) continue;
+        out.push(layer.weight);
+        if (layer.bn.gamma) out.push(layer.bn.gamma);
+        if (layer.bn.beta) out.push(layer.bn.beta);
+      }
+    }
+    return out;
   }
 
   /** Conv/Linear weight tensors in module order (188 for the C=16, N=5 supernet). */

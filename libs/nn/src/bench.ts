@@ -1,0 +1,264 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Rng, workspaceRoot } from '@fsnas/core';
+import { Mask, parseArch, type Arch } from '@fsnas/nb201';
+import * as tf from '@tensorflow/tfjs-core';
+import { currentBackend, initBackend, type BackendName } from './backend';
+import { forwardMacs } from './flops';
+import { NB201Network } from './network';
+import { Sgd, crossEntropy } from './optim';
+import { machinePeak, type PeakInfo } from './peak';
+
+/** NAS-Bench-201's best CIFAR-10 architecture: workload (b). */
+export const BEST_NB201_ARCH = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|';
+
+export interface Workload {
+  name: string;
+  description: string;
+  arch: 'supernet' | string;
+  batch: number;
+  /** train-step: train-mode fwd + bwd + SGD; fwd-bwd: eval-mode fwd + bwd (metric style). */
+  mode: 'train-step' | 'fwd-bwd';
+}
+
+export const WORKLOADS: readonly Workload[] = [
+  { name: 'a', description: 'supernet train step (fwd+bwd+SGD), batch 64', arch: 'supernet', batch: 64, mode: 'train-step' },
+  { name: 'b', description: 'single-arch train step (best NB201 arch), batch 64', arch: BEST_NB201_ARCH, batch: 64, mode: 'train-step' },
+  { name: 'c', description: 'supernet fwd+bwd (metric pass, eval BN), batch 16', arch: 'supernet', batch: 16, mode: 'fwd-bwd' },
+];
+
+export interface BenchOptions {
+  /** Backends to time; default: every one that initialises, wasm and cpu always tried. */
+  backends?: BackendName[];
+  workloads?: string[];
+  /** Timed repeats after one warm-up (default 3); the pure-JS cpu backend gets `cpuRepeats` (default 1, no warm-up). */
+  repeats?: number;
+  cpuRepeats?: number;
+  /** Run the PyTorch peer (tools/bench/peer_nb201.py). Default true. */
+  peer?: boolean;
+  /** Profile one step of this workload on the first backend and list the slowest kernels. Default 'a'. */
+  profileWorkload?: string | false;
+  C?: number;
+  N?: number;
+  classes?: number;
+  log?: (line: string) => void;
+}
+
+export interface BenchRow {
+  backend: string;
+  workload: string;
+  description: string;
+  batch: number;
+  /** Analytic FLOPs of the workload: 2·MACs forward, ×3 for forward + backward. */
+  gflop: number;
+  repeats: number;
+  medianMs: number;
+  gflops: number;
+  /** GFLOP/s over the machine's theoretical peak. */
+  peakFraction: number;
+  peerMs?: number;
+  /** ours / PyTorch (lower is better; 1.0 = parity). */
+  ratio?: number;
+}
+
+export interface KernelTime {
+  kernel: string;
+  ms: number;
+  calls: number;
+  share: number;
+}
+
+export interface BenchResult {
+  peak: PeakInfo;
+  rows: BenchRow[];
+  peer?: { torch: string; threads: number; model: string; python: string } | { error: string };
+  profile?: { backend: string; workload: string; totalMs: number; kernels: KernelTime[] };
+}
+
+/** `npx fsnas bench nn`: time the NB201 workloads on each backend and on PyTorch CPU. */
+export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cfg = { C: options.C ?? 16, N: options.N ?? 5, classes: options.classes ?? 10 };
+  const workloads = WORKLOADS.filter((w) => !options.workloads || options.workloads.includes(w.name));
+  const peak = machinePeak();
+  const previous = currentBackend()?.name;
+  const backends = options.backends ?? (await availableBackends());
+  const rows: BenchRow[] = [];
+  let profile: BenchResult['profile'];
+  for (const backend of backends) {
+    await initBackend({ backend, log: false });
+    const repeats = backend === 'cpu' ? (options.cpuRepeats ?? 1) : (options.repeats ?? 3);
+    const warmup = backend === 'cpu' ? 0 : 1;
+    for (const w of workloads) {
+      const macs = forwardMacs(archOf(w.arch), cfg) * w.batch;
+      const gflop = (2 * macs * 3) / 1e9;
+      const times = timeWorkload(w, cfg, repeats, warmup);
+      const medianMs = median(times);
+      const gflops = gflop / (medianMs / 1000);
+      rows.push({ backend, workload: w.name, description: w.description, batch: w.batch, gflop, repeats, medianMs, gflops, peakFraction: gflops / peak.gflops });
+      log(`bench nn: ${backend} (${w.name}) ${w.description}: ${medianMs.toFixed(0)} ms, ${gflops.toFixed(1)} GFLOP/s`);
+    }
+    if (!profile && options.profileWorkload !== false) {
+      const w = workloads.find((x) => x.name === (options.profileWorkload ?? 'a')) ?? workloads[0];
+      if (w) profile = { backend, workload: w.name, ...(await profileWorkload(w, cfg)) };
+    }
+  }
+  let peer: BenchResult['peer'];
+  if (options.peer ?? true) {
+    peer = runPeer(workloads, cfg, options.repeats ?? 3, log, rows);
+  }
+  if (previous) await initBackend({ backend: previous, log: false });
+  return { peak, rows, ...(peer ? { peer } : {}), ...(profile ? { profile } : {}) };
+}
+
+async function availableBackends(): Promise<BackendName[]> {
+  const out: BackendName[] = [];
+  for (const b of ['node-gpu', 'node', 'wasm', 'cpu'] as const) {
+    try {
+      await initBackend({ backend: b, log: false });
+      out.push(b);
+    } catch {
+      // not installed here
+    }
+  }
+  return out;
+}
+
+function archOf(arch: string): Mask | Arch {
+  return arch === 'supernet' ? Mask.full() : parseArch(arch);
+}
+
+function makeInputs(batch: number, classes: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const rng = new Rng(1);
+  const x = tf.tensor4d(Float32Array.from({ length: batch * 32 * 32 * 3 }, () => rng.normal()), [batch, 32, 32, 3]);
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32');
+  return { x, y };
+}
+
+/** One workload step on the current backend, synchronised by reading the loss. */
+function makeStep(w: Workload, cfg: { C: number; N: number; classes: number }): { step: () => void; dispose: () => void } {
+  const net = new NB201Network(archOf(w.arch), { ...cfg, seed: 0 });
+  const { x, y } = makeInputs(w.batch, cfg.classes);
+  const opt = new Sgd({ lr: 0.025, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+  const vars = net.params.variables();
+  const training = w.mode === 'train-step';
+  const step = (): void => {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, { training }).logits, y), vars);
+    if (training) opt.step(vars, grads);
+    else tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))).dataSync());
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  return {
+    step,
+    dispose: () => {
+      tf.dispose([x, y]);
+      opt.dispose();
+      net.dispose();
+    },
+  };
+}
+
+function timeWorkload(w: Workload, cfg: { C: number; N: number; classes: number }, repeats: number, warmup: number): number[] {
+  const { step, dispose } = makeStep(w, cfg);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < warmup + repeats; i++) {
+      const t = performance.now();
+      step();
+      if (i >= warmup) times.push(performance.now() - t);
+    }
+  } finally {
+    dispose();
+  }
+  return times;
+}
+
+async function profileWorkload(w: Workload, cfg: { C: number; N: number; classes: number }): Promise<{ totalMs: number; kernels: KernelTime[] }> {
+  const { step, dispose } = makeStep(w, cfg);
+  try {
+    step();
+    const info = await tf.profile(() => step());
+    const agg = new Map<string, { ms: number; calls: number }>();
+    for (const k of info.kernels) {
+      const a = agg.get(k.name) ?? { ms: 0, calls: 0 };
+      a.ms += Number(k.kernelTimeMs) || 0;
+      a.calls += 1;
+      agg.set(k.name, a);
+    }
+    const totalMs = [...agg.values()].reduce((s, a) => s + a.ms, 0);
+    const kernels = [...agg]
+      .map(([kernel, a]) => ({ kernel, ms: a.ms, calls: a.calls, share: a.ms / totalMs }))
+      .sort((p, q) => q.ms - p.ms)
+      .slice(0, 12);
+    return { totalMs, kernels };
+  } finally {
+    dispose();
+  }
+}
+
+/** The Python that has torch: the project venv first, then tools/bench/.venv-bench. */
+export function peerPython(root = workspaceRoot()): string | undefined {
+  const candidates = [path.join(root, '.venv', 'bin', 'python'), path.join(root, 'tools', 'bench', '.venv-bench', 'bin', 'python')];
+  for (const py of candidates) {
+    if (!existsSync(py)) continue;
+    const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status === 0) return py;
+  }
+  return undefined;
+}
+
+function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; classes: number }, repeats: number, log: (l: string) => void, rows: BenchRow[]): BenchResult['peer'] {
+  const root = workspaceRoot();
+  const python = peerPython(root);
+  if (!python) return { error: 'no Python with torch: run `python3 -m venv tools/bench/.venv-bench && tools/bench/.venv-bench/bin/pip install -r tools/bench/requirements.txt`' };
+  const spec = { workloads: workloads.map(({ name, arch, batch, mode }) => ({ name, arch, batch, mode })), ...cfg, repeats, warmup: 1, threads: machinePeak().cores };
+  const res = spawnSync(python, [path.join(root, 'tools', 'bench', 'peer_nb201.py'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) return { error: `peer failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}` };
+  const out = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { torch: string; threads: number; model: string; rows: { name: string; median_ms: number }[] };
+  for (const p of out.rows) {
+    log(`bench nn: pytorch (${p.name}): ${p.median_ms.toFixed(0)} ms`);
+    for (const r of rows.filter((row) => row.workload === p.name)) {
+      r.peerMs = p.median_ms;
+      r.ratio = r.medianMs / p.median_ms;
+    }
+  }
+  return { torch: out.torch, threads: out.threads, model: out.model, python };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** The bench table as text. */
+export function formatBench(result: BenchResult): string {
+  const lines = [
+    `peak: ${result.peak.gflops.toFixed(0)} GFLOP/s = ${result.peak.formula}; one-core wasm SIMD128 peak ${result.peak.wasmSimdSingleCoreGflops.toFixed(0)} GFLOP/s`,
+    'backend  wl  batch  GFLOP   median ms  GFLOP/s  %peak   torch ms  ours/torch',
+  ];
+  for (const r of result.rows) {
+    lines.push(
+      [
+        r.backend.padEnd(8),
+        r.workload.padEnd(3),
+        String(r.batch).padStart(5),
+        r.gflop.toFixed(1).padStart(6),
+        r.medianMs.toFixed(0).padStart(11),
+        r.gflops.toFixed(1).padStart(8),
+        `${(100 * r.peakFraction).toFixed(1)}%`.padStart(6),
+        (r.peerMs === undefined ? '-' : r.peerMs.toFixed(0)).padStart(10),
+        (r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}×`).padStart(11),
+      ].join(' '),
+    );
+  }
+  if (result.peer && 'error' in result.peer) lines.push(`peer: ${result.peer.error}`);
+  else if (result.peer) lines.push(`peer: torch ${result.peer.torch}, ${result.peer.threads} threads, model ${result.peer.model}`);
+  if (result.profile) {
+    lines.push(`slowest kernels, ${result.profile.backend} workload ${result.profile.workload} (${result.profile.totalMs.toFixed(0)} ms kernel time):`);
+    for (const k of result.profile.kernels) lines.push(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(0).padStart(7)} ms ${String(k.calls).padStart(5)} calls ${(100 * k.share).toFixed(1).padStart(5)}%`);
+  }
+  return lines.join('\n');
+}
