@@ -5,6 +5,7 @@ import { registerDataCommand } from './data';
 import { registerMlflowCommand } from './mlflow';
 import { registerReproduceCommand } from './reproduce';
 import { registerAnalyzeCommand } from './analyze';
+import { registerNetCommand } from './net';
 
 /** Each command lives in its own module and registers itself on the program here. */
 export function registerCommands(program: Command): void {
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   registerMlflowCommand(program);
   registerReproduceCommand(program);
   registerAnalyzeCommand(program);
+  registerNetCommand(program);
 }
