@@ -84,6 +84,11 @@ export class MlflowClient {
     return toRunInfo(field(body, 'run_info'));
   }
 
+  /** Move a run to the trash (lifecycle `deleted`); writes to it are refused afterwards. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `${API}/runs/delete`, json: { run_id: runId } });
+  }
+
   /** All matching runs, following page tokens. */
   async searchRuns(request: SearchRunsRequest): Promise<Run[]> {
     const runs: Run[] = [];

@@ -1,3 +1,5 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { processAlive, tryLock } from './file-lock';
 import { JournalFile, journalFiles, openJournals } from './journal';
 import type { MlflowClient } from './client';
@@ -21,7 +23,8 @@ export interface SyncReport {
 /**
  * Replay every journal in `dir` that no live Tracker owns (its process ended, crashed, or closed it
  * with writes still queued). Each file is replayed under its own lock, so two syncs never send the
- * same file at once. Settled files are deleted; files with refused (4xx) writes are kept and reported.
+ * same file at once. Settled files are deleted; files with refused (4xx) writes are reported once and
+ * moved to `refused/`.
  */
 export async function syncJournals(dir: string, client: MlflowClient): Promise<SyncReport> {
   const files = journalFiles(dir);
@@ -50,11 +53,22 @@ export async function syncJournals(dir: string, client: MlflowClient): Promise<S
       if (report.unavailable) return { files: files.length, sent, failed, pending: pending + pendingAfter(files, file), skippedLive, removed, unavailable: report.unavailable.message };
       journal.close();
       if (journal.removeIfSettled()) removed++;
+      else if (journal.pending().length === 0) archiveRefused(journal);
     } finally {
       release();
     }
   }
   return { files: files.length, sent, failed, pending, skippedLive, removed };
+}
+
+/**
+ * A settled journal whose only leftovers are refused writes moves to `refused/`: it stays readable for
+ * inspection, but the refusal is reported by this sync alone, not by every later one.
+ */
+function archiveRefused(journal: JournalFile): void {
+  const target = join(dirname(journal.file), 'refused');
+  mkdirSync(target, { recursive: true });
+  renameSync(journal.file, join(target, basename(journal.file)));
 }
 
 /** Pending entries in the files after `current`, which this sync did not reach. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlflowClient } from './client';
+import { MlflowRequestError } from './errors';
 import { isHealthy, killLocalServer, startLocalServer } from './local-server';
 import { TAG_RUN_KEY } from './replay';
 import { runKey } from './run-key';
@@ -206,6 +207,29 @@ describe('fault tolerance against a real server', () => {
     // create-run, the config's params, the metric, the extra param, the end of the run.
     expect(closed.pending).toBe(5);
     expect(closed.journal).toContain(join('mlflow', 'journal', 'remote-'));
+  });
+
+  it('a write the server refuses (4xx) throws MlflowRequestError at the call site and is kept, reported, not retried', async () => {
+    const tracker = await open('refused');
+    const run = await tracker.startRun({ refused: 1 });
+    if ('skipped' in run) throw new Error('unexpected skip');
+    await run.logMetric('acc', 0.5, 0);
+    await client.deleteRun(run.runId);
+    const error = await run.logMetric('acc', 0.6, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MlflowRequestError);
+    expect((error as MlflowRequestError).status).toBeGreaterThanOrEqual(400);
+    expect((error as MlflowRequestError).status).toBeLessThan(500);
+    expect(tracker.refused).toHaveLength(1);
+    expect(tracker.pendingWrites).toBe(0);
+    const closed = await tracker.close();
+    expect(closed.pending).toBe(0);
+    const report = await syncJournals(journalDirFor(server.dataDir, server.url), client);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]).toMatchObject({ kind: 'log-batch' });
+    expect(report.sent).toBe(0);
+    const dir = journalDirFor(server.dataDir, server.url);
+    expect(readdirSync(join(dir, 'refused'))).toHaveLength(1);
+    expect((await syncJournals(dir, client)).failed).toEqual([]);
   });
 
   it('a param changed within a run fails at the call site, before anything is journaled', async () => {

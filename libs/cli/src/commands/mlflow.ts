@@ -55,7 +55,7 @@ export function registerMlflowCommand(program: Command): void {
         [
           `${target.url}: sent ${report.sent} queued write(s) from ${report.files} journal file(s); ${report.pending} still pending`,
           ...(report.skippedLive > 0 ? [`${report.skippedLive} journal(s) belong to running commands and were left to them`] : []),
-          ...failed.map((f) => `refused ${f.kind} (kept in ${f.file}): ${f.error}`),
+          ...failed.map((f) => `refused ${f.kind} (journal moved to refused/ beside ${f.file}): ${f.error}`),
         ].join('\n'),
       );
       if (report.unavailable) throw new FsnasError('MLFLOW_UNAVAILABLE', `sync stopped: ${report.unavailable}`);
