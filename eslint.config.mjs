@@ -33,6 +33,7 @@ export default [
             ...libs.map((tag) => ({ sourceTag: tag, onlyDependOnLibsWithTags: allowed[tag] })),
             { sourceTag: 'app:experiment', onlyDependOnLibsWithTags: libs },
             { sourceTag: 'app:cli', onlyDependOnLibsWithTags: [...libs, 'app:experiment'] },
+            { sourceTag: 'app:notebooks', onlyDependOnLibsWithTags: [...libs, 'app:experiment'] },
           ],
         },
       ],

@@ -96,6 +96,8 @@ spec = {
     "argv": [sys.argv[2], "kernel", "--config-path", "{connection_file}"],
     "display_name": "TypeScript (tslab)",
     "language": "typescript",
+    # Notebooks import the workspace libraries from their TypeScript sources through tsx's hook.
+    "env": {"NODE_OPTIONS": "--import tsx"},
 }
 with open(sys.argv[1], "w") as f:
     json.dump(spec, f, indent=1, sort_keys=True)
