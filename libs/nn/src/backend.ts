@@ -102,7 +102,7 @@ async function tryBackend(name: BackendName): Promise<Omit<BackendInfo, 'request
     case 'node':
     case 'node-gpu': {
       // FSNAS_TFJS_NODE_DIR: a tfjs-node package built outside the workspace (the offline build of
-      // docs/decisions/0007-tfjs-backends.md), since npm would prune one that package.json lacks.
+      // docs/decisions/0009-tfjs-backends.md), since npm would prune one that package.json lacks.
       const dir = process.env[name === 'node' ? 'FSNAS_TFJS_NODE_DIR' : 'FSNAS_TFJS_NODE_GPU_DIR'];
       const spec = dir && dir !== '' ? dir : `@tensorflow/tfjs-${name}`;
       try {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Rng, workspaceRoot } from '@fsnas/core';
 import { Mask, parseArch, type Arch } from '@fsnas/nb201';
@@ -35,10 +36,13 @@ export interface BenchOptions {
   /** Timed repeats after one warm-up (default 3); the pure-JS cpu backend gets `cpuRepeats` (default 1, no warm-up). */
   repeats?: number;
   cpuRepeats?: number;
+  /** Workloads the pure-JS cpu backend runs (default b and c: (a) takes many minutes there). */
+  cpuWorkloads?: string[];
   /** Run the PyTorch peer (tools/bench/peer_nb201.py). Default true. */
   peer?: boolean;
-  /** Profile one step of this workload on the first backend and list the slowest kernels. Default 'a'. */
+  /** Profile one step of this workload on `profileBackend` (default wasm) and list the slowest kernels. Default 'c'. */
   profileWorkload?: string | false;
+  profileBackend?: BackendName;
   C?: number;
   N?: number;
   classes?: number;
@@ -54,12 +58,17 @@ export interface BenchRow {
   gflop: number;
   repeats: number;
   medianMs: number;
+  /** Median process CPU time (user + sys) per step: robust to other load on the machine. */
+  medianCpuMs: number;
   gflops: number;
   /** GFLOP/s over the machine's theoretical peak. */
   peakFraction: number;
   peerMs?: number;
-  /** ours / PyTorch (lower is better; 1.0 = parity). */
+  peerCpuMs?: number;
+  /** ours / PyTorch wall time (lower is better; 1.0 = parity). */
   ratio?: number;
+  /** ours / PyTorch process CPU time (total core-ms; parity of work regardless of threads and load). */
+  cpuRatio?: number;
 }
 
 export interface KernelTime {
@@ -71,6 +80,8 @@ export interface KernelTime {
 
 export interface BenchResult {
   peak: PeakInfo;
+  /** 1-minute load average before and after: timings are only comparable on a quiet machine. */
+  loadAverage: [number, number];
   rows: BenchRow[];
   peer?: { torch: string; threads: number; model: string; python: string } | { error: string };
   profile?: { backend: string; workload: string; totalMs: number; kernels: KernelTime[] };
@@ -82,6 +93,7 @@ export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> 
   const cfg = { C: options.C ?? 16, N: options.N ?? 5, classes: options.classes ?? 10 };
   const workloads = WORKLOADS.filter((w) => !options.workloads || options.workloads.includes(w.name));
   const peak = machinePeak();
+  const load0 = os.loadavg()[0] ?? 0;
   const previous = currentBackend()?.name;
   const backends = options.backends ?? (await availableBackends());
   const rows: BenchRow[] = [];
@@ -90,17 +102,20 @@ export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> 
     await initBackend({ backend, log: false });
     const repeats = backend === 'cpu' ? (options.cpuRepeats ?? 1) : (options.repeats ?? 3);
     const warmup = backend === 'cpu' ? 0 : 1;
+    const cpuWorkloads = options.cpuWorkloads ?? ['b', 'c'];
     for (const w of workloads) {
+      if (backend === 'cpu' && !cpuWorkloads.includes(w.name)) continue;
       const macs = forwardMacs(archOf(w.arch), cfg) * w.batch;
       const gflop = (2 * macs * 3) / 1e9;
-      const times = timeWorkload(w, cfg, repeats, warmup);
+      const { times, cpu } = timeWorkload(w, cfg, repeats, warmup);
       const medianMs = median(times);
+      const medianCpuMs = median(cpu);
       const gflops = gflop / (medianMs / 1000);
-      rows.push({ backend, workload: w.name, description: w.description, batch: w.batch, gflop, repeats, medianMs, gflops, peakFraction: gflops / peak.gflops });
-      log(`bench nn: ${backend} (${w.name}) ${w.description}: ${medianMs.toFixed(0)} ms, ${gflops.toFixed(1)} GFLOP/s`);
+      rows.push({ backend, workload: w.name, description: w.description, batch: w.batch, gflop, repeats, medianMs, medianCpuMs, gflops, peakFraction: gflops / peak.gflops });
+      log(`bench nn: ${backend} (${w.name}) ${w.description}: ${medianMs.toFixed(0)} ms (cpu ${medianCpuMs.toFixed(0)} ms), ${gflops.toFixed(1)} GFLOP/s`);
     }
-    if (!profile && options.profileWorkload !== false) {
-      const w = workloads.find((x) => x.name === (options.profileWorkload ?? 'a')) ?? workloads[0];
+    if (!profile && options.profileWorkload !== false && backend === (options.profileBackend ?? 'wasm')) {
+      const w = workloads.find((x) => x.name === (options.profileWorkload ?? 'c')) ?? workloads[0];
       if (w) profile = { backend, workload: w.name, ...(await profileWorkload(w, cfg)) };
     }
   }
@@ -109,7 +124,7 @@ export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> 
     peer = runPeer(workloads, cfg, options.repeats ?? 3, log, rows);
   }
   if (previous) await initBackend({ backend: previous, log: false });
-  return { peak, rows, ...(peer ? { peer } : {}), ...(profile ? { profile } : {}) };
+  return { peak, loadAverage: [load0, os.loadavg()[0] ?? 0], rows, ...(peer ? { peer } : {}), ...(profile ? { profile } : {}) };
 }
 
 async function availableBackends(): Promise<BackendName[]> {
@@ -160,19 +175,25 @@ function makeStep(w: Workload, cfg: { C: number; N: number; classes: number }): 
   };
 }
 
-function timeWorkload(w: Workload, cfg: { C: number; N: number; classes: number }, repeats: number, warmup: number): number[] {
+function timeWorkload(w: Workload, cfg: { C: number; N: number; classes: number }, repeats: number, warmup: number): { times: number[]; cpu: number[] } {
   const { step, dispose } = makeStep(w, cfg);
   const times: number[] = [];
+  const cpu: number[] = [];
   try {
     for (let i = 0; i < warmup + repeats; i++) {
       const t = performance.now();
+      const c = process.cpuUsage();
       step();
-      if (i >= warmup) times.push(performance.now() - t);
+      const dc = process.cpuUsage(c);
+      if (i >= warmup) {
+        times.push(performance.now() - t);
+        cpu.push((dc.user + dc.system) / 1000);
+      }
     }
   } finally {
     dispose();
   }
-  return times;
+  return { times, cpu };
 }
 
 async function profileWorkload(w: Workload, cfg: { C: number; N: number; classes: number }): Promise<{ totalMs: number; kernels: KernelTime[] }> {
@@ -216,12 +237,14 @@ function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; cl
   const spec = { workloads: workloads.map(({ name, arch, batch, mode }) => ({ name, arch, batch, mode })), ...cfg, repeats, warmup: 1, threads: machinePeak().cores };
   const res = spawnSync(python, [path.join(root, 'tools', 'bench', 'peer_nb201.py'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (res.status !== 0) return { error: `peer failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}` };
-  const out = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { torch: string; threads: number; model: string; rows: { name: string; median_ms: number }[] };
+  const out = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { torch: string; threads: number; model: string; rows: { name: string; median_ms: number; median_cpu_ms: number }[] };
   for (const p of out.rows) {
-    log(`bench nn: pytorch (${p.name}): ${p.median_ms.toFixed(0)} ms`);
+    log(`bench nn: pytorch (${p.name}): ${p.median_ms.toFixed(0)} ms (cpu ${p.median_cpu_ms.toFixed(0)} ms)`);
     for (const r of rows.filter((row) => row.workload === p.name)) {
       r.peerMs = p.median_ms;
+      r.peerCpuMs = p.median_cpu_ms;
       r.ratio = r.medianMs / p.median_ms;
+      r.cpuRatio = r.medianCpuMs / p.median_cpu_ms;
     }
   }
   return { torch: out.torch, threads: out.threads, model: out.model, python };
@@ -237,7 +260,8 @@ function median(xs: number[]): number {
 export function formatBench(result: BenchResult): string {
   const lines = [
     `peak: ${result.peak.gflops.toFixed(0)} GFLOP/s = ${result.peak.formula}; one-core wasm SIMD128 peak ${result.peak.wasmSimdSingleCoreGflops.toFixed(0)} GFLOP/s`,
-    'backend  wl  batch  GFLOP   median ms  GFLOP/s  %peak   torch ms  ours/torch',
+    `load average ${result.loadAverage[0].toFixed(1)} → ${result.loadAverage[1].toFixed(1)} on ${result.peak.cores} cores`,
+    'backend  wl  batch  GFLOP   median ms  cpu ms  GFLOP/s  %peak   torch ms  torch cpu  ours/torch  cpu ratio',
   ];
   for (const r of result.rows) {
     lines.push(
@@ -247,10 +271,13 @@ export function formatBench(result: BenchResult): string {
         String(r.batch).padStart(5),
         r.gflop.toFixed(1).padStart(6),
         r.medianMs.toFixed(0).padStart(11),
+        r.medianCpuMs.toFixed(0).padStart(7),
         r.gflops.toFixed(1).padStart(8),
         `${(100 * r.peakFraction).toFixed(1)}%`.padStart(6),
         (r.peerMs === undefined ? '-' : r.peerMs.toFixed(0)).padStart(10),
+        (r.peerCpuMs === undefined ? '-' : r.peerCpuMs.toFixed(0)).padStart(10),
         (r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}×`).padStart(11),
+        (r.cpuRatio === undefined ? '-' : `${r.cpuRatio.toFixed(2)}×`).padStart(10),
       ].join(' '),
     );
   }
