@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
 import * as tf from '@tensorflow/tfjs-core';
+// Types only: the chained tensor methods (x.sum(), ...) that ensureGradientsRegistered installs at run time.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { ensureGradientsRegistered } from './gradient-registry';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 

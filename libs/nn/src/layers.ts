@@ -25,20 +25,26 @@ export function relu(x: tf.Tensor4D, name: string, ctx: LayerContext): tf.Tensor
 }
 
 /**
- * Conv(k, stride, pad (k−1)/2) → BN on an input that is already ReLU'd. For the stride-2 3×3 conv,
- * PyTorch's pad 1 is not TF's 'same' (which pads bottom/right only on even inputs), so the padding
- * is always explicit.
+ * Conv(k, stride, pad (k−1)/2) → BN on an input that is already ReLU'd. At stride 1 that is TF's
+ * 'same'. At stride 2 PyTorch's pad 1 is not 'same' (which pads bottom/right only on even inputs),
+ * so the input is padded explicitly and the conv is 'valid' (tfjs-node's gradient kernels reject
+ * explicit conv padding).
  */
 export function convBN(xRelu: tf.Tensor4D, layer: ConvBN, ctx: LayerContext): tf.Tensor4D {
   const k = layer.weight.shape[0] as number;
   const p = (k - 1) / 2;
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0],
-    [p, p],
-    [p, p],
-    [0, 0],
-  ];
-  const y = tf.conv2d(xRelu, layer.weight as tf.Tensor4D, layer.stride, p === 0 ? 'valid' : pad);
+  let y: tf.Tensor4D;
+  if (layer.stride === 1 || p === 0) {
+    y = tf.conv2d(xRelu, layer.weight as tf.Tensor4D, layer.stride, p === 0 ? 'valid' : 'same');
+  } else {
+    const padded = tf.pad(xRelu, [
+      [0, 0],
+      [p, p],
+      [p, p],
+      [0, 0],
+    ]);
+    y = tf.conv2d(padded, layer.weight as tf.Tensor4D, layer.stride, 'valid');
+  }
   return batchNorm(y, layer.bn, ctx.training, ctx.updateStats);
 }
 

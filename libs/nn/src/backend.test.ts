@@ -1,0 +1,27 @@
+import { InvalidInputError } from '@fsnas/core';
+import { describe, expect, it } from 'vitest';
+import { initBackend, parseBackendEnv, tf } from './backend';
+
+describe('backend selection', () => {
+  it('parses FSNAS_BACKEND and rejects unknown names with a typed error', () => {
+    expect(parseBackendEnv(undefined)).toBe('auto');
+    expect(parseBackendEnv('')).toBe('auto');
+    expect(parseBackendEnv('wasm')).toBe('wasm');
+    expect(parseBackendEnv('node-gpu')).toBe('node-gpu');
+    expect(() => parseBackendEnv('webgl')).toThrow(InvalidInputError);
+  });
+
+  it('auto-detects a working backend and registers gradients and chained ops', async () => {
+    const info = await initBackend({ backend: 'auto', log: false });
+    expect(['node-gpu', 'node', 'wasm', 'cpu']).toContain(info.name);
+    expect(tf.getBackend()).toBe(info.tfBackend);
+    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2])).arraySync());
+    expect(g).toEqual([2, 4]);
+    expect(typeof tf.ones([1]).sum).toBe('function');
+  });
+
+  it('names a backend that is not installed', async () => {
+    if (process.env['FSNAS_TFJS_NODE_DIR']) return;
+    await expect(initBackend({ backend: 'node-gpu', log: false })).rejects.toThrow(/not available/);
+  });
+});
