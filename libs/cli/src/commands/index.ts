@@ -1,20 +1,24 @@
 import type { Command } from 'commander';
 import { registerArchCommand, registerMaskCommand } from './arch';
 import { registerBenchCommand } from './bench';
+import { registerMetricsCommand } from './metrics';
 import { registerDataCommand } from './data';
 import { registerMlflowCommand } from './mlflow';
 import { registerReproduceCommand } from './reproduce';
 import { registerAnalyzeCommand } from './analyze';
 import { registerNetCommand } from './net';
+import { registerSplitCommand } from './split';
 
 /** Each command lives in its own module and registers itself on the program here. */
 export function registerCommands(program: Command): void {
   registerArchCommand(program);
   registerMaskCommand(program);
   registerBenchCommand(program);
+  registerMetricsCommand(program);
   registerDataCommand(program);
   registerMlflowCommand(program);
   registerReproduceCommand(program);
   registerAnalyzeCommand(program);
   registerNetCommand(program);
+  registerSplitCommand(program);
 }

@@ -1,0 +1,105 @@
+import { existsSync, rmSync } from 'node:fs';
+import { InvalidInputError } from '@fsnas/core';
+import { createEdgeMetric } from '@fsnas/metrics';
+import { initBackend } from '@fsnas/nn';
+import {
+  RANDOM_METRIC,
+  appendNodeRecord,
+  planSplit,
+  randomSplit,
+  readNodeJournal,
+  splitSupernet,
+  writeSplitTree,
+  type EdgePolicy,
+  type SplitTreeDocument,
+} from '@fsnas/splitting';
+import type { Command } from 'commander';
+import { emit, parseInteger } from '../cli-kit';
+
+interface SplitCliOptions {
+  metric: string;
+  dataset: string;
+  leaves: number;
+  branching: string;
+  edges: string;
+  seed: number;
+  compat?: 'reference';
+  batchSize?: number;
+  batches?: number;
+  dropLeaves?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+/** `fsnas split`: split the NB201 supernet into sub-supernets with any metric. */
+export function registerSplitCommand(program: Command): void {
+  program
+    .command('split')
+    .description('split the NAS-Bench-201 supernet into sub-supernets, grouping each edge\'s ops with a metric')
+    .requiredOption('--metric <name>', 'metric (gradient_matching, grad_norm, snip, synflow, num_params, ..., or random)')
+    .option('--dataset <name>', 'dataset of the metric batches', 'cifar10')
+    .option('--leaves <n>', 'target number of sub-supernets', parseInteger, 8)
+    .option('--branching <list>', 'branching factors, comma-separated', '2')
+    .option('--edges <list|random|metric>', "edges split at each level (e.g. 0,1,2), 'random', or 'metric' (GM-NAS: the edge with the best cut)", '0,1,2')
+    .option('--seed <n>', 'seed of weights, batches and random choices', parseInteger, 0)
+    .option('--compat <mode>', "'reference': reproduce the paper code's behaviour (REFERENCE_SPEC §9)")
+    .option('--batch-size <n>', 'images per metric batch (default: 16 in reference mode, else 64)', parseInteger)
+    .option('--batches <n>', 'metric batches per candidate', parseInteger)
+    .option('--drop-leaves', 'stop at the last full binary level instead of balancing the leaves')
+    .option('--out <file>', 'write the split tree JSON here (and resume from <file>.nodes.jsonl if interrupted)')
+    .option('--json', 'print {metric, leaves, tree} as JSON')
+    .action(async (options: SplitCliOptions) => {
+      if (options.compat !== undefined && options.compat !== 'reference') throw new InvalidInputError(`--compat must be 'reference', got '${options.compat}'`);
+      const plan = {
+        leaves: options.leaves,
+        branching: parseList(options.branching, '--branching'),
+        dropLeaves: options.dropLeaves ?? false,
+        edges: parseEdges(options.edges),
+        seed: options.seed,
+        compat: options.compat ?? ('none' as const),
+      };
+      planSplit(plan); // bad branching factors or edges fail here, before any network is built
+      const doc = options.metric === RANDOM_METRIC ? randomSplit(plan) : await metricSplit(options, plan);
+      if (options.out) {
+        writeSplitTree(options.out, doc);
+        rmSync(journalOf(options.out), { force: true });
+      }
+      const leaves = doc.leaves.map((l) => ({ index: l.index, mask: l.mask, size: l.size }));
+      emit(options.json, { metric: doc.metric, leaves, tree: doc }, () =>
+        [`${doc.metric}: ${leaves.length} sub-supernets`, ...doc.leaves.map((l) => `  leaf ${l.index}  size ${String(l.size).padStart(5)}  ${l.mask.map((row) => row.join('')).join(' ')}`), options.out ? `written to ${options.out}` : ''].filter(Boolean).join('\n'),
+      );
+    });
+}
+
+async function metricSplit(options: SplitCliOptions, plan: Parameters<typeof randomSplit>[0]): Promise<SplitTreeDocument> {
+  const metric = createEdgeMetric(options.metric, {
+    dataset: options.dataset as 'cifar10',
+    seed: options.seed,
+    compat: options.compat ?? 'naslib',
+    ...(options.batchSize ? { batchSize: options.batchSize } : options.compat ? { batchSize: 16 } : {}),
+    ...(options.batches ? { batches: options.batches } : {}),
+  });
+  await initBackend();
+  // Each finished node goes to a journal beside the output, so an interrupted split resumes there.
+  const journal = options.out ? journalOf(options.out) : undefined;
+  return splitSupernet({
+    ...plan,
+    metric,
+    ...(journal ? { onNode: (node) => appendNodeRecord(journal, node) } : {}),
+    ...(journal && existsSync(journal) ? { resume: readNodeJournal(journal) } : {}),
+  });
+}
+
+const journalOf = (out: string): string => `${out}.nodes.jsonl`;
+
+function parseList(text: string, flag: string): number[] {
+  const values = text.split(',').map((t) => Number(t.trim()));
+  if (values.some((v) => !Number.isInteger(v))) throw new InvalidInputError(`${flag} must be comma-separated integers, got '${text}'`);
+  return values;
+}
+
+function parseEdges(text: string): EdgePolicy {
+  if (text === 'random') return { kind: 'random' };
+  if (text === 'metric') return { kind: 'metric' };
+  return { kind: 'order', edges: parseList(text, '--edges') };
+}
