@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { Benchmark } from '@fsnas/benchmark';
+import { InvalidInputError, Progress } from '@fsnas/core';
+import {
+  COMPAT_MODES,
+  METRICS,
+  METRIC_NAMES,
+  NASLIB_COLUMNS,
+  loadNaslibScores,
+  parseMetricDataset,
+  resolveMetricName,
+  scoreArchitectures,
+  validateAgainstNaslib,
+  type Compat,
+  type ValidationRow,
+} from '@fsnas/metrics';
+import { initBackend, parseInitScheme } from '@fsnas/nn';
+import type { Command } from 'commander';
+import { emit, parseInteger } from '../cli-kit';
+
+interface CommonOptions {
+  batchSize?: number;
+  batches: number;
+  seed: number;
+  compat: string;
+  init: string;
+  dataset: string;
+  json?: boolean;
+}
+
+function parseCompat(value: string): Compat {
+  if ((COMPAT_MODES as readonly string[]).includes(value)) return value as Compat;
+  throw new InvalidInputError(`--compat must be one of ${COMPAT_MODES.join(', ')}, got '${value}'`);
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('--dataset <name>', 'batch dataset', 'cifar10')
+    .option('--batch-size <n>', 'images per batch (default 64; 16 with --compat reference)', parseInteger)
+    .option('--batches <n>', 'batches per network', parseInteger, 1)
+    .option('--seed <n>', 'seed of the weights, batches and metric randomness', parseInteger, 0)
+    .option('--compat <mode>', 'naslib (published definitions) or reference (the paper code, bugs included)', 'naslib')
+    .option('--init <scheme>', 'weight init: kaiming_normal_fanin | kaiming_normal_fanout | normal', 'kaiming_normal_fanin')
+    .option('--json', 'print JSON on stdout');
+}
+
+function settings(options: CommonOptions) {
+  return {
+    dataset: parseMetricDataset(options.dataset),
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    batches: options.batches,
+    seed: options.seed,
+    compat: parseCompat(options.compat),
+    init: parseInitScheme(options.init),
+  };
+}
+
+/** `fsnas metrics list|score|validate`: architecture-evaluation metrics. */
+export function registerMetricsCommand(program: Command): Command {
+  const metrics = program.command('metrics').description('zero-cost architecture metrics: list, score architectures, validate against NASLib');
+
+  metrics
+    .command('list')
+    .description('metric names, aliases and definitions')
+    .option('--json', 'print JSON on stdout')
+    .action((options: { json?: boolean }) => {
+      const rows = METRIC_NAMES.map((n) => ({ name: n, higher_is_better: METRICS[n].higherIsBetter, kind: METRICS[n].evaluation.kind, description: METRICS[n].description }));
+      emit(options.json, rows, () => rows.map((r) => `${r.name.padEnd(18)} ${r.kind.padEnd(8)} ${r.description}`).join('\n'));
+    });
+
+  common(
+    metrics
+      .command('score')
+      .description('score single architectures given by NB201 index')
+      .requiredOption('--metric <name>', `one of ${METRIC_NAMES.join(', ')} (aliases jacov, params, ...)`)
+      .requiredOption('--archs <file>', 'file of NB201 indices, one per line'),
+  ).action(async (options: CommonOptions & { metric: string; archs: string }) => {
+    const metric = resolveMetricName(options.metric);
+    const indices = readIndices(options.archs);
+    const bench = Benchmark.load({ hw: false });
+    const archs = indices.map((i) => bench.arch(i));
+    if (METRICS[metric].evaluation.kind === 'network') await initBackend();
+    const progress = new Progress({ label: `metrics score ${metric}`, total: archs.length, unit: 'arch' });
+    const scored = scoreArchitectures(archs, [metric], { ...settings(options), onArch: () => progress.tick() });
+    const scores = scored.map((s, k) => {
+      const v = s.values[metric];
+      return { index: indices[k] as number, score: v?.value ?? null, ...(v?.degenerate !== undefined ? { degenerate: v.degenerate } : {}) };
+    });
+    emit(options.json, { metric, scores }, () => scores.map((s) => `${s.index}\t${s.score}${s.degenerate ? `\t(degenerate: ${s.degenerate})` : ''}`).join('\n'));
+  });
+
+  common(
+    metrics
+      .command('validate')
+      .description("Spearman ρ of our proxies vs NAS-Bench-Suite-Zero's scores, and of each with NB201 accuracy")
+      .option('--sample <n>', 'architectures sampled (seeded) from the 4,726 of the NASLib file', parseInteger, 500)
+      .option('--sample-seed <n>', 'seed of the sample', parseInteger, 0)
+      .option('--columns <list>', `comma-separated NASLib columns (default all: ${Object.keys(NASLIB_COLUMNS).join(',')})`)
+      .option('--accuracy <source>', 'nb201-valid (cifar10-valid, valid split, 200 epochs) | nb201-test (cifar10-valid test) | naslib (the file’s naslib_val_accuracy)', 'nb201-valid'),
+  ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string }) => {
+    const columns = options.columns ? options.columns.split(',').map((c) => c.trim()) : Object.keys(NASLIB_COLUMNS);
+    const rows = loadNaslibScores();
+    const accuracy = accuracySource(options.accuracy, rows);
+    if (columns.some((c) => METRICS[NASLIB_COLUMNS[c] ?? 'num_params'].evaluation.kind === 'network')) await initBackend();
+    const n = Math.min(options.sample, rows.length);
+    const progress = new Progress({ label: `metrics validate [${columns.join(',')}]`, total: n, unit: 'arch' });
+    const table = validateAgainstNaslib({ ...settings(options), sample: n, sampleSeed: options.sampleSeed, columns, rows, accuracy, onArch: () => progress.tick() });
+    const result = { accuracy: options.accuracy, sample: n, sample_seed: options.sampleSeed, settings: settings(options), rows: table };
+    emit(options.json, result, () => formatValidation(table, options.accuracy));
+  });
+  return metrics;
+}
+
+function accuracySource(source: string, rows: ReturnType<typeof loadNaslibScores>): (index: number) => number {
+  if (source === 'naslib') {
+    const byIndex = new Map(rows.map((r) => [r.index, r.naslibValAccuracy]));
+    return (i) => byIndex.get(i) ?? NaN;
+  }
+  if (source === 'nb201-valid' || source === 'nb201-test') {
+    const acc = Benchmark.load({ hw: false }).accuracy('cifar10-valid', source === 'nb201-valid' ? 'valid' : 'test');
+    return (i) => acc[i] ?? NaN;
+  }
+  throw new InvalidInputError(`--accuracy must be nb201-valid, nb201-test or naslib, got '${source}'`);
+}
+
+function readIndices(file: string): number[] {
+  const text = readFileSync(file, 'utf8');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l, k) => {
+      if (!/^\d+$/.test(l)) throw new InvalidInputError(`${file}: line ${k + 1}: expected an NB201 index, got '${l}'`);
+      return Number(l);
+    });
+}
+
+export function formatValidation(rows: readonly ValidationRow[], accuracy: string): string {
+  const head = `${'proxy'.padEnd(10)} ${'n'.padStart(5)} ${'ρ(ours,NASLib)'.padStart(15)} ${`ρ(ours,${accuracy})`.padStart(22)} ${`ρ(NASLib,${accuracy})`.padStart(24)} ${'degenerate'.padStart(10)}  s/arch`;
+  const lines = rows.map(
+    (r) =>
+      `${r.column.padEnd(10)} ${String(r.n).padStart(5)} ${r.rhoNaslib.toFixed(3).padStart(15)} ${r.rhoAccuracy.toFixed(3).padStart(22)} ${r.naslibRhoAccuracy.toFixed(3).padStart(24)} ${String(r.degenerate).padStart(10)}  ${r.secondsPerArch.toFixed(2)}${r.maxAbsDiff !== undefined ? `  max|Δ|=${r.maxAbsDiff.toExponential(2)}M` : ''}`,
+  );
+  return [head, ...lines].join('\n');
+}

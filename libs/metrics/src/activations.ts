@@ -1,0 +1,86 @@
+import { Rng } from '@fsnas/core';
+import { BN_MOMENTUM, tf } from '@fsnas/nn';
+import { adapterForward } from './forward';
+import { slogdet } from './linalg';
+import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
+
+/**
+ * Forward-only activation metrics: nwot (NASWOT, Mellor et al. 2021) and zen (Zen-NAS), both run with
+ * train-mode BN as NASLib does. They use the metric-side forward (forward.ts) because NASLib hooks
+ * every ReLU *module*: a node read by two conv ops passes through two ReLUs and counts twice.
+ */
+
+/**
+ * nwot = ln|det K| with K_ij = Σ over ReLUs of (#units active in both i and j + #inactive in both),
+ * i.e. Σ_layers (D_l − Hamming(c_i, c_j)), over the images of all batches (NASLib compute_nwot).
+ * K is an integer Gram matrix; accumulated in float64. A singular K (two images with identical codes
+ * everywhere, e.g. when `none` cuts the input off so all codes equal) is degenerate: −1e8.
+ */
+export function nwot(input: NetworkInput): MetricValue {
+  const rows = input.batches.reduce((n, b) => n + (b.x.shape[0] as number), 0);
+  const k = new Float64Array(rows * rows);
+  let offset = 0;
+  for (const batch of input.batches) {
+    const b = batch.x.shape[0] as number;
+    const partial = new Float64Array(b * b);
+    tf.tidy(() => {
+      adapterForward(input.net, batch.x, {
+        bn: 'batch',
+        onRelu: (y) => {
+          const codes = tf.cast(tf.greater(tf.reshape(y, [b, -1]), 0), 'float32') as tf.Tensor2D;
+          const inactive = tf.sub(1, codes) as tf.Tensor2D;
+          const kk = tf.add(tf.matMul(codes, codes, false, true), tf.matMul(inactive, inactive, false, true));
+          const v = kk.dataSync();
+          for (let i = 0; i < v.length; i++) partial[i] = (partial[i] as number) + (v[i] as number);
+        },
+      });
+    });
+    // Images of different batches never meet in one forward: NASLib concatenates them into one batch
+    // instead; with the default single batch this is the same.
+    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) k[(offset + i) * rows + offset + j] = partial[i * b + j] as number;
+    offset += b;
+  }
+  const { sign, logAbsDet } = slogdet(k, rows);
+  if (sign === 0 || !Number.isFinite(logAbsDet)) return { value: DEGENERATE_LOW, degenerate: 'activation-code kernel is singular' };
+  return { value: logAbsDet };
+}
+
+/** Zen-NAS mixup coefficient. */
+const MIXUP_GAMMA = 1e-2;
+
+/**
+ * zen = ln E_n Σ|f(x) − f(x + γε)| + Σ_BN ln √(mean running_var), with x, ε ~ N(0,1) images of the
+ * batch's shape, f the pre-global-pool feature map (after the last BN+ReLU), γ = 0.01, train-mode BN.
+ * Running variances are those after the two forwards (PyTorch momentum 0.1, unbiased batch
+ * variance, starting from 1). The Gaussian inputs come from the metric seed.
+ */
+export function zen(input: NetworkInput): MetricValue {
+  const first = input.batches[0];
+  if (!first) return { value: DEGENERATE_LOW, degenerate: 'no batch' };
+  const shape = first.x.shape;
+  const rng = new Rng(input.seed ^ 0x5a3e);
+  const gauss = (): Float32Array => Float32Array.from({ length: shape[0] * shape[1] * shape[2] * shape[3] }, () => rng.normal());
+  const runningVar = new Map<string, Float64Array>();
+  const track = (prefix: string, y: tf.Tensor4D): void => {
+    const c = y.shape[3];
+    const n = y.size / c;
+    const v = tf.tidy(() => tf.moments(y, [0, 1, 2]).variance.dataSync());
+    let rv = runningVar.get(prefix);
+    if (!rv) {
+      rv = new Float64Array(c).fill(1);
+      runningVar.set(prefix, rv);
+    }
+    for (let i = 0; i < c; i++) rv[i] = (1 - BN_MOMENTUM) * (rv[i] as number) + BN_MOMENTUM * (((v[i] as number) * n) / Math.max(n - 1, 1));
+  };
+  const diff = tf.tidy(() => {
+    const x = tf.tensor4d(gauss(), shape);
+    const mixed = tf.add(x, tf.mul(tf.tensor4d(gauss(), shape), MIXUP_GAMMA)) as tf.Tensor4D;
+    const f1 = adapterForward(input.net, x, { bn: 'batch', onBnInput: track }).preGap;
+    const f2 = adapterForward(input.net, mixed, { bn: 'batch', onBnInput: track }).preGap;
+    return tf.mean(tf.sum(tf.abs(tf.sub(f1, f2)), [1, 2, 3])).dataSync()[0] as number;
+  });
+  let logBn = 0;
+  for (const rv of runningVar.values()) logBn += Math.log(Math.sqrt(rv.reduce((a, b) => a + b, 0) / rv.length));
+  if (!(diff > 0) || !Number.isFinite(diff) || !Number.isFinite(logBn)) return { value: DEGENERATE_LOW, degenerate: 'output does not depend on the input' };
+  return { value: Math.log(diff) + logBn };
+}

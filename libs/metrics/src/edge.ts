@@ -1,0 +1,122 @@
+import { InvalidInputError, Rng } from '@fsnas/core';
+import { toTensors, type TensorBatch } from '@fsnas/data';
+import { Mask } from '@fsnas/nb201';
+import { NB201Network, tf } from '@fsnas/nn';
+import type { EdgeEvaluation, EdgeMetric, EdgeRequest } from './edge-metric';
+import { gradientCosine, gradientVector, type GradientVector } from './gradient-matching';
+import { METRICS, resolveMetricName, type MetricName } from './registry';
+import { resolveSettings, scoreMask, type MetricSettings, type ResolvedSettings } from './score';
+import type { MetricValue, NetworkInput } from './types';
+
+/**
+ * The few-shot interface (REFERENCE_SPEC §2.1): evaluate the candidates of one split node.
+ *
+ * - Weights: one network is initialised from the seed and copied into every candidate, so all share
+ *   the same initial weights (names are shared across masks). It is the parent's network by default,
+ *   the full supernet in reference mode (the reference builds full supernets for every candidate).
+ * - Data: the same `batches` batches of `batchSize` images for every candidate of the call, drawn
+ *   from the settings' seed mixed with the request's seed.
+ * - Values: one scalar per candidate; for gradient matching the gradient norm (information only).
+ * - Matrix: cosine similarity for gradient matching (`kind: 'similarity'`); |m_i − m_j| for the rest
+ *   (`kind: 'distance'`), with the complex modulus for reference-mode jacob_cov. The reference's
+ *   (m − m_ref)/m_ref normalisation (metrics that use the parent) is applied in reference mode only:
+ *   it rescales the distances by 1/|m_ref| and cannot change a partition (B7).
+ */
+export interface EdgeMetricOptions extends MetricSettings {
+  /** Evaluate the parent and normalise (reference mode default: the metric's use_ref). */
+  readonly useReference?: boolean;
+}
+
+export interface DetailedEdgeEvaluation extends EdgeEvaluation {
+  readonly details: readonly MetricValue[];
+  /** The parent's value when it was evaluated. */
+  readonly reference?: MetricValue;
+}
+
+export function createEdgeMetric(name: string, options: EdgeMetricOptions = {}): EdgeMetric & { evaluateEdge(request: EdgeRequest): Promise<DetailedEdgeEvaluation> } {
+  const metric = resolveMetricName(name);
+  const settings = resolveSettings(options);
+  const useReference = options.useReference ?? (settings.compat === 'reference' && METRICS[metric].usesReference);
+  return {
+    name: metric,
+    evaluateEdge: (request) => Promise.resolve(evaluateEdge(metric, settings, useReference, request)),
+  };
+}
+
+/** Seed of one call: the settings' seed and the request's seed mixed, so both matter. */
+function callSeed(settings: ResolvedSettings, request: EdgeRequest): number {
+  return new Rng((settings.seed >>> 0) ^ Math.imul(request.seed >>> 0, 0x9e3779b1)).nextUint32();
+}
+
+export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, useReference: boolean, request: EdgeRequest): DetailedEdgeEvaluation {
+  const n = request.candidates.length;
+  if (n < 2) throw new InvalidInputError(`an edge evaluation needs at least 2 candidates, got ${n}`);
+  const seed = callSeed(settings, request);
+  const ev = METRICS[metric].evaluation;
+  const s: ResolvedSettings = { ...settings, seed };
+
+  if (ev.kind === 'random') {
+    const rng = new Rng(seed);
+    const values = request.candidates.map(() => rng.uniform());
+    return { values, matrix: distanceMatrix(values.map((value) => ({ value }))), kind: 'distance', details: values.map((value) => ({ value })) };
+  }
+  if (ev.kind === 'mask') {
+    const details = request.candidates.map((m) => ev.compute(m, s.network, s.compat));
+    return finishScalar(details, useReference ? ev.compute(request.parent, s.network, s.compat) : undefined);
+  }
+
+  const batches: TensorBatch[] = s.source(seed, s.batches, s.batchSize).map(toTensors);
+  const sourceMask = s.compat === 'reference' ? Mask.full() : request.parent;
+  const source = new NB201Network(sourceMask, { ...s.network, seed, init: s.init });
+  try {
+    if (ev.kind === 'pairwise') return gradientMatching(request, s, batches, source);
+    const masks = useReference ? [...request.candidates, request.parent] : [...request.candidates];
+    const details = masks.map((mask) => scoreMask(mask, [metric], s, batches, 0, source)[metric] as MetricValue);
+    const reference = useReference ? details.pop() : undefined;
+    return finishScalar(details, reference);
+  } finally {
+    source.dispose();
+    for (const b of batches) tf.dispose([b.x, b.y]);
+  }
+}
+
+function finishScalar(details: MetricValue[], reference: MetricValue | undefined): DetailedEdgeEvaluation {
+  let shown = details;
+  if (reference) {
+    const r = reference.value;
+    // (m − m_ref)/m_ref as the reference does; a zero reference would divide by zero, so it is skipped (flagged).
+    if (r !== 0 && Number.isFinite(r)) {
+      shown = details.map((d) => ({ ...d, value: (d.value - r) / r, ...(d.imaginary !== undefined ? { imaginary: d.imaginary / r } : {}) }));
+    }
+  }
+  return { values: shown.map((d) => d.value), matrix: distanceMatrix(shown), kind: 'distance', details: shown, ...(reference ? { reference } : {}) };
+}
+
+function distanceMatrix(values: readonly MetricValue[]): number[][] {
+  return values.map((a, i) =>
+    values.map((b, j) => {
+      if (i === j) return 0;
+      const re = a.value - b.value;
+      const im = (a.imaginary ?? 0) - (b.imaginary ?? 0);
+      return Math.sqrt(re * re + im * im);
+    }),
+  );
+}
+
+function gradientMatching(request: EdgeRequest, s: ResolvedSettings, batches: readonly TensorBatch[], source: NB201Network): DetailedEdgeEvaluation {
+  const vectors: GradientVector[] = request.candidates.map((mask) => {
+    const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: s.init });
+    try {
+      net.copyFrom(source);
+      const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, memo: new Map() };
+      return gradientVector(input);
+    } finally {
+      net.dispose();
+    }
+  });
+  const normOver = s.compat === 'reference' ? 'own' : 'shared';
+  const matrix = vectors.map((a, i) => vectors.map((b, j) => (i === j ? 0 : j < i ? Number.NaN : gradientCosine(a, b, normOver))));
+  for (let i = 0; i < matrix.length; i++) for (let j = 0; j < i; j++) (matrix[i] as number[])[j] = (matrix[j] as number[])[i] as number;
+  const details = vectors.map((v) => ({ value: Math.sqrt(v.squaredNorm) }));
+  return { values: details.map((d) => d.value), matrix, kind: 'similarity', details };
+}

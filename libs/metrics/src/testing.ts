@@ -1,0 +1,20 @@
+import { toTensors, type TensorBatch } from '@fsnas/data';
+import type { Mask } from '@fsnas/nb201';
+import { NB201Network, initBackend, type NetConfig } from '@fsnas/nn';
+import { gaussianBatchSource } from './data';
+import type { Compat, NetworkInput } from './types';
+
+/** Tiny networks and batches for unit tests: C=4, N=1 on 8×8 images run in milliseconds. */
+export const TINY: Partial<NetConfig> = { C: 4, N: 1 };
+
+export async function useTestBackend(): Promise<void> {
+  await initBackend({ backend: 'wasm', log: false });
+}
+
+export function tinyBatches(batchSize = 8, count = 1, seed = 1, size = 8): TensorBatch[] {
+  return gaussianBatchSource(size, size)(seed, count, batchSize).map(toTensors);
+}
+
+export function tinyInput(mask: Mask, compat: Compat = 'naslib', batches = tinyBatches(), seed = 0, config: Partial<NetConfig> = TINY): NetworkInput {
+  return { net: new NB201Network(mask, { ...config, seed }), batches, compat, seed, memo: new Map() };
+}
