@@ -1,4 +1,5 @@
 import { benchTables, type BenchRow } from '@fsnas/benchmark';
+import { benchNn, formatBench, type BackendName } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
 
@@ -13,6 +14,23 @@ export function registerBenchCommand(program: Command): Command {
     .action((options: { repeats: number; json?: boolean }) => {
       const rows = benchTables(options.repeats);
       emit(options.json, rows, () => formatBenchRows(rows));
+    });
+  bench
+    .command('nn')
+    .description('NB201 network workloads per backend: FLOPs, median ms, GFLOP/s, share of peak, ratio to PyTorch CPU')
+    .option('--backends <list>', 'comma-separated backends (default: every one that initialises)')
+    .option('--workloads <list>', 'comma-separated workloads a,b,c (default all)')
+    .option('--repeats <n>', 'timed repeats after a warm-up', parseInteger, 3)
+    .option('--no-peer', 'skip the PyTorch peer')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { backends?: string; workloads?: string; repeats: number; peer: boolean; json?: boolean }) => {
+      const result = await benchNn({
+        repeats: options.repeats,
+        peer: options.peer,
+        ...(options.backends ? { backends: options.backends.split(',') as BackendName[] } : {}),
+        ...(options.workloads ? { workloads: options.workloads.split(',') } : {}),
+      });
+      emit(options.json, result, () => formatBench(result));
     });
   return bench;
 }
