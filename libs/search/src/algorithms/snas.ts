@@ -1,0 +1,49 @@
+import type { Mask } from '@fsnas/nb201';
+import { tf } from '@fsnas/nn';
+import { ALPHA_INIT, maskedSoftmax } from '../alphas';
+import { gumbelNoise, snasTemperature } from '../sampling';
+import type { Batch, EdgeSpec, SearchModel } from '../supernet';
+import { addInto, alphaGradient, matrix, weightStep } from './common';
+import type { Algorithm, StepContext } from './types';
+
+/**
+ * SNAS (Xie et al. 2019) as the reference configures it: per forward, edge weights are a soft
+ * Gumbel-softmax sample softmax_allowed((α + G)/λ), one sample per step, λ = 1 − 0.9e/50 over 50 epochs
+ * (TempScheduler, §5.6); no resource term. α steps on ∇α of the valid loss through the
+ * reparameterised sample (fresh noise).
+ *
+ * `compat: 'reference'` (B11): α.grad also keeps the train-loss gradient of the weight step's sample.
+ */
+export const snas: Algorithm = {
+  name: 'snas',
+  alphaInit: ALPHA_INIT.snas,
+  step(ctx, train, valid) {
+    const tau = tauOf(ctx);
+    const reference = ctx.compat === 'reference';
+    const trainNoise = gumbelNoise(ctx.rng);
+    const w = weightStep(ctx, train, () => snasSpec(ctx.model, trainNoise, tau), reference);
+    const g = snasArchGradient(ctx.model, valid, gumbelNoise(ctx.rng), tau);
+    ctx.applyArchGrad(w.alphaGrad ? addInto(w.alphaGrad, g) : g);
+    return w;
+  },
+  evalSpec: (ctx) => snasSpec(ctx.model, gumbelNoise(ctx.rng), tauOf(ctx)),
+  temperature: (epoch, epochs, options) => snasTemperature(epoch, epochs, options.snasTau.max, options.snasTau.min),
+};
+
+function tauOf(ctx: StepContext): number {
+  return snasTemperature(ctx.epoch, ctx.epochs, ctx.options.snasTau.max, ctx.options.snasTau.min);
+}
+
+/** Soft Gumbel-softmax edge weights for fixed noise (differentiable in α). */
+export function softGumbelWeights(alpha: tf.Tensor2D, noise: Float32Array, tau: number, mask: Mask): tf.Tensor2D {
+  return tf.tidy(() => maskedSoftmax(tf.div(tf.add(alpha, matrix(noise)), tau) as tf.Tensor2D, mask));
+}
+
+export function snasSpec(model: SearchModel, noise: Float32Array, tau: number): EdgeSpec {
+  return { kind: 'mixed', weights: softGumbelWeights(model.alpha as tf.Tensor2D, noise, tau, model.mask) };
+}
+
+/** ∇α L(w, softmax((α+G)/τ)) for fixed noise G: an exact gradient of a deterministic function of α. */
+export function snasArchGradient(model: SearchModel, batch: Batch, noise: Float32Array, tau: number): Float32Array {
+  return alphaGradient(model, batch, () => snasSpec(model, noise, tau)).grad;
+}

@@ -1,0 +1,94 @@
+import { InvalidInputError } from '@fsnas/core';
+import { DEFAULT_ALGORITHM_OPTIONS, PAPER_HYPERPARAMETERS, type SearchConfig } from './config';
+import type { AlgoName, Compat } from './algorithms';
+
+export const SEARCH_BUDGETS = ['smoke', 'laptop', 'paper'] as const;
+export type SearchBudget = (typeof SEARCH_BUDGETS)[number];
+
+/** Size of a run: network, data and epochs. The optimisation hyper-parameters stay the paper's. */
+export interface BudgetSpec {
+  readonly name: SearchBudget;
+  readonly net: { readonly C: number; readonly N: number };
+  /** Image side after 2×2 (or 4×4) average pooling of the 32×32 CIFAR images. */
+  readonly imageSize: 32 | 16 | 8;
+  /** Images taken (in index order) from each half of the 25k/25k split; null = all 25,000. */
+  readonly imagesPerHalf: number | null;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly trainBatches: number | null;
+  readonly validBatches: number | null;
+  readonly selectionBatches: number;
+  readonly rspsArchs: number;
+  readonly description: string;
+}
+
+export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
+  smoke: {
+    name: 'smoke',
+    net: { C: 4, N: 1 },
+    imageSize: 8,
+    imagesPerHalf: 256,
+    epochs: 2,
+    batchSize: 16,
+    trainBatches: 3,
+    validBatches: 2,
+    selectionBatches: 1,
+    rspsArchs: 8,
+    description: 'smoke: C=4, N=1, 8×8 images (4×4-average-pooled CIFAR-10), 256+256 images, batch 16, 2 epochs × 3 steps; checks the plumbing only.',
+  },
+  laptop: {
+    name: 'laptop',
+    net: { C: 8, N: 1 },
+    imageSize: 16,
+    imagesPerHalf: 2560,
+    epochs: 4,
+    batchSize: 64,
+    trainBatches: 20,
+    validBatches: 4,
+    selectionBatches: 2,
+    rspsArchs: 30,
+    description:
+      'laptop: C=8, N=1 (3 cells + 2 reduction blocks instead of 15 + 2), 16×16 images (2×2-average-pooled CIFAR-10, crop pad 2), ' +
+      'the first 2,560 images of each index-order half, batch 64, 4 epochs × 20 steps (80 steps vs 19,550), 4 validation batches per epoch; ' +
+      'same optimisers, schedules (cosine and temperatures compressed to 4 epochs) and algorithms as the paper.',
+  },
+  paper: {
+    name: 'paper',
+    net: { C: 16, N: 5 },
+    imageSize: 32,
+    imagesPerHalf: null,
+    epochs: 50,
+    batchSize: 64,
+    trainBatches: null,
+    validBatches: null,
+    selectionBatches: 10,
+    rspsArchs: 100,
+    description: 'paper: C=16, N=5, 32×32 CIFAR-10, 25k/25k index-order halves, batch 64, 50 epochs × 391 steps (REFERENCE_SPEC §5); needs a GPU backend (tfjs-node-gpu).',
+  },
+};
+
+export function budgetSpec(name: string): BudgetSpec {
+  if (!(SEARCH_BUDGETS as readonly string[]).includes(name)) throw new InvalidInputError(`--budget must be one of ${SEARCH_BUDGETS.join('|')}, got '${name}'`);
+  return BUDGET_SPECS[name as SearchBudget];
+}
+
+/** The full search config of a budget. */
+export function budgetConfig(budget: SearchBudget, run: { algo: AlgoName; compat?: Compat; mask: readonly (readonly number[])[]; seed?: number; classes?: number }): SearchConfig {
+  const b = BUDGET_SPECS[budget];
+  return {
+    algo: run.algo,
+    compat: run.compat ?? 'spec',
+    mask: run.mask.map((r) => [...r]),
+    seed: run.seed ?? 888,
+    net: { ...b.net, classes: run.classes ?? 10 },
+    epochs: b.epochs,
+    batchSize: b.batchSize,
+    trainBatches: b.trainBatches,
+    validBatches: b.validBatches,
+    ...PAPER_HYPERPARAMETERS,
+    algorithm: DEFAULT_ALGORITHM_OPTIONS,
+    derivation: 'argmax',
+    selectionBatches: b.selectionBatches,
+    rspsArchs: b.rspsArchs,
+  };
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { CorruptDataError, writeFileAtomic } from '@fsnas/core';
+import type { AdamState } from './alphas';
+
+/**
+ * Search checkpoints: one file, `FSNASCK1` + u32 header length + JSON header + float32 payload.
+ * Written atomically after every epoch, so an interrupted run loses at most the epoch in progress
+ * and resumes bit-for-bit (all randomness of epoch e is derived from (seed, e), see search.ts).
+ */
+const MAGIC = 'FSNASCK1';
+
+export interface TensorRecord {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+export interface CheckpointHeader<R> {
+  /** Hash of the SearchConfig: a checkpoint of another config is never resumed. */
+  readonly configHash: string;
+  /** Epochs completed. */
+  readonly epochsDone: number;
+  /** α after the last completed epoch (also in tensors as `alpha`, kept here for reading by eye). */
+  readonly alpha: number[];
+  readonly adam: AdamState;
+  /** Working mask (reference DSNAS pruning). */
+  readonly mask: number[][];
+  /** Per-epoch records so far. */
+  readonly history: R[];
+  /** RNG: every stream of epoch e is seeded from (seed, e); the state to resume is this epoch number. */
+  readonly rng: { readonly seed: number; readonly nextEpoch: number };
+}
+
+export interface Checkpoint<R> {
+  readonly header: CheckpointHeader<R>;
+  /** `w:<param>` weights and BN stats, `m:<param>` SGD momentum buffers. */
+  readonly tensors: TensorRecord[];
+}
+
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+export function writeCheckpoint<R>(path: string, ckpt: Checkpoint<R>): void {
+  let offset = 0;
+  const index = ckpt.tensors.map((t) => {
+    const entry = { name: t.name, shape: [...t.shape], offset, length: t.values.length };
+    offset += t.values.length;
+    return entry;
+  });
+  const header = Buffer.from(JSON.stringify({ ...ckpt.header, index }));
+  const out = new Uint8Array(8 + 4 + header.length + offset * 4 + ((4 - ((12 + header.length) % 4)) % 4));
+  out.set(Buffer.from(MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, header.length, true);
+  out.set(header, 12);
+  const dataStart = 12 + header.length + ((4 - ((12 + header.length) % 4)) % 4);
+  const floats = new Float32Array(out.buffer, dataStart, offset);
+  ckpt.tensors.forEach((t, i) => floats.set(t.values, (index[i] as { offset: number }).offset));
+  writeFileAtomic(path, out);
+}
+
+export function readCheckpoint<R>(path: string): Checkpoint<R> | null {
+  if (!existsSync(path)) return null;
+  const buf = readFileSync(path);
+  if (buf.length < 12 || buf.subarray(0, 8).toString() !== MAGIC) throw new CorruptDataError(path, "header", "not an fsnas search checkpoint");
+  const len = buf.readUInt32LE(8);
+  const parsed = JSON.parse(buf.subarray(12, 12 + len).toString()) as CheckpointHeader<R> & { index: { name: string; shape: number[]; offset: number; length: number }[] };
+  const dataStart = 12 + len + ((4 - ((12 + len) % 4)) % 4);
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + dataStart, buf.length - dataStart).slice();
+  const floats = new Float32Array(bytes.buffer);
+  const { index, ...header } = parsed;
+  const tensors = index.map((e) => {
+    if (e.offset + e.length > floats.length) throw new CorruptDataError(path, e.name, "tensor runs past the end of the file");
+    return { name: e.name, shape: e.shape, values: floats.slice(e.offset, e.offset + e.length) };
+  });
+  return { header, tensors };
+}

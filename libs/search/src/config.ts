@@ -1,0 +1,80 @@
+import { InvalidInputError } from '@fsnas/core';
+import { ALGORITHMS, COMPATS, hasReferenceVariant, type AlgoName, type AlgorithmOptions, type Compat } from './algorithms';
+import { DERIVATIONS, type Derivation } from './derive';
+
+/**
+ * Everything that determines a search run (a checkpoint only resumes a run with the same config).
+ * Defaults are the paper's (REFERENCE_SPEC §5.1); budgets.ts sets the size-related fields.
+ */
+export interface SearchConfig {
+  readonly algo: AlgoName;
+  readonly compat: Compat;
+  /** The (sub-)supernet as 0/1 rows. */
+  readonly mask: readonly (readonly number[])[];
+  readonly seed: number;
+  /** Network: C, cells per stage, classes. Cell BNs are non-affine (§5.1 `affine: False`). */
+  readonly net: { readonly C: number; readonly N: number; readonly classes: number };
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Train steps per epoch (null: one pass over the train half). */
+  readonly trainBatches: number | null;
+  /** Validation batches per epoch (null: the whole valid half). */
+  readonly validBatches: number | null;
+  /** Weights: SGD Nesterov, cosine lr → lrMin over `epochs`, clipping. */
+  readonly lr: number;
+  readonly lrMin: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly gradClip: number;
+  /** α: Adam(lr, betas, weight decay). */
+  readonly archLr: number;
+  readonly archBetas: readonly [number, number];
+  readonly archWeightDecay: number;
+  readonly algorithm: AlgorithmOptions;
+  readonly derivation: Derivation;
+  /** Batches the perturbation selection and RSPS evaluation score on. */
+  readonly selectionBatches: number;
+  /** RSPS: architectures sampled and scored per derivation. */
+  readonly rspsArchs: number;
+}
+
+export const DEFAULT_ALGORITHM_OPTIONS: AlgorithmOptions = {
+  snasTau: { max: 1, min: 0.1 },
+  gdasTau: { max: 10, min: 0.1 },
+  dsnasSamples: 5,
+  dsnasThreshold: 0.8,
+  darts2Epsilon: 0.01,
+};
+
+export const PAPER_HYPERPARAMETERS = {
+  lr: 0.025,
+  lrMin: 0.001,
+  momentum: 0.9,
+  weightDecay: 3e-4,
+  gradClip: 5,
+  archLr: 3e-4,
+  archBetas: [0.5, 0.999] as const,
+  archWeightDecay: 1e-3,
+} as const;
+
+export function validateConfig(c: SearchConfig): SearchConfig {
+  if (!(ALGORITHMS as readonly string[]).includes(c.algo)) throw new InvalidInputError(`algo must be one of ${ALGORITHMS.join('|')}, got '${c.algo}'`);
+  if (!(COMPATS as readonly string[]).includes(c.compat)) throw new InvalidInputError(`compat must be spec|reference, got '${c.compat}'`);
+  if (c.compat === 'reference' && !hasReferenceVariant(c.algo)) throw new InvalidInputError(`--compat reference exists for darts, darts2, snas and dsnas only, not ${c.algo}`);
+  if (!(DERIVATIONS as readonly string[]).includes(c.derivation)) throw new InvalidInputError(`derivation must be argmax|perturbation, got '${c.derivation}'`);
+  for (const [k, v] of [
+    ['epochs', c.epochs],
+    ['batchSize', c.batchSize],
+    ['selectionBatches', c.selectionBatches],
+    ['rspsArchs', c.rspsArchs],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
+  }
+  for (const [k, v] of [
+    ['trainBatches', c.trainBatches],
+    ['validBatches', c.validBatches],
+  ] as const) {
+    if (v !== null && (!Number.isInteger(v) || v < 1)) throw new InvalidInputError(`${k} must be a positive integer or null, got ${v}`);
+  }
+  return c;
+}
