@@ -4,6 +4,7 @@ import { Mask } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
 import type { EdgeEvaluation, EdgeMetric, EdgeRequest } from './edge-metric';
 import { gradientCosine, gradientVector, type GradientVector } from './gradient-matching';
+import { combineHybrid, isHybrid, parseHybrid, type HybridSpec } from './hybrid';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
 import { resolveSettings, scoreMask, type MetricSettings, type ResolvedSettings } from './score';
 import type { MetricValue, NetworkInput } from './types';
@@ -34,8 +35,12 @@ export interface DetailedEdgeEvaluation extends EdgeEvaluation {
 }
 
 export function createEdgeMetric(name: string, options: EdgeMetricOptions = {}): EdgeMetric & { evaluateEdge(request: EdgeRequest): Promise<DetailedEdgeEvaluation> } {
-  const metric = resolveMetricName(name);
   const settings = resolveSettings(options);
+  if (isHybrid(name)) {
+    const spec = parseHybrid(name);
+    return { name: spec.name, evaluateEdge: (request) => Promise.resolve(evaluateHybridEdge(spec, settings, request)) };
+  }
+  const metric = resolveMetricName(name);
   const useReference = options.useReference ?? (settings.compat === 'reference' && METRICS[metric].usesReference);
   return {
     name: metric,
@@ -119,4 +124,14 @@ function gradientMatching(request: EdgeRequest, s: ResolvedSettings, batches: re
   for (let i = 0; i < matrix.length; i++) for (let j = 0; j < i; j++) (matrix[i] as number[])[j] = (matrix[j] as number[])[i] as number;
   const details = vectors.map((v) => ({ value: Math.sqrt(v.squaredNorm) }));
   return { values: details.map((d) => d.value), matrix, kind: 'similarity', details };
+}
+
+/**
+ * A hybrid at a split node: each component is evaluated on the candidates (same weights and batches),
+ * ranked among them, and the weighted rank sum is the candidate's value; distances |Δ| as usual.
+ */
+function evaluateHybridEdge(spec: HybridSpec, settings: ResolvedSettings, request: EdgeRequest): DetailedEdgeEvaluation {
+  const columns = Object.fromEntries(spec.components.map((c) => [c.metric, evaluateEdge(c.metric, settings, false, request).values]));
+  const details = combineHybrid(spec, columns).map((value) => ({ value }));
+  return { values: details.map((d) => d.value), matrix: distanceMatrix(details), kind: 'distance', details };
 }

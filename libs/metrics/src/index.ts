@@ -17,3 +17,5 @@ export * from './registry';
 export * from './score';
 export * from './validate';
 export * from './edge';
+export * from './hybrid';
+export * from './bench';

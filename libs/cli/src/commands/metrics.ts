@@ -6,6 +6,9 @@ import {
   METRICS,
   METRIC_NAMES,
   NASLIB_COLUMNS,
+  isHybrid,
+  parseHybrid,
+  scoreHybrid,
   loadNaslibScores,
   parseMetricDataset,
   resolveMetricName,
@@ -72,13 +75,23 @@ export function registerMetricsCommand(program: Command): Command {
     metrics
       .command('score')
       .description('score single architectures given by NB201 index')
-      .requiredOption('--metric <name>', `one of ${METRIC_NAMES.join(', ')} (aliases jacov, params, ...)`)
+      .requiredOption('--metric <name>', `one of ${METRIC_NAMES.join(', ')} (aliases jacov, params, ...), or hybrid:<w>*<metric>+...`)
       .requiredOption('--archs <file>', 'file of NB201 indices, one per line'),
   ).action(async (options: CommonOptions & { metric: string; archs: string }) => {
-    const metric = resolveMetricName(options.metric);
     const indices = readIndices(options.archs);
     const bench = Benchmark.load({ hw: false });
     const archs = indices.map((i) => bench.arch(i));
+    if (isHybrid(options.metric)) {
+      // Hybrids rank their components within the scored set: the scores are relative to this file's architectures.
+      const spec = parseHybrid(options.metric);
+      if (spec.components.some((c) => METRICS[c.metric].evaluation.kind === 'network')) await initBackend();
+      const progress = new Progress({ label: `metrics score ${spec.name}`, total: archs.length, unit: 'arch' });
+      const { values } = scoreHybrid(archs, spec, { ...settings(options), onArch: () => progress.tick() });
+      const scores = values.map((score, k) => ({ index: indices[k] as number, score }));
+      emit(options.json, { metric: spec.name, scores }, () => scores.map((s) => `${s.index}\t${s.score}`).join('\n'));
+      return;
+    }
+    const metric = resolveMetricName(options.metric);
     if (METRICS[metric].evaluation.kind === 'network') await initBackend();
     const progress = new Progress({ label: `metrics score ${metric}`, total: archs.length, unit: 'arch' });
     const scored = scoreArchitectures(archs, [metric], { ...settings(options), onArch: () => progress.tick() });

@@ -1,0 +1,92 @@
+import { Mask, parseArch, type Arch } from '@fsnas/nb201';
+import { currentBackend, initBackend } from '@fsnas/nn';
+import { gaussianBatchSource, type BatchSource } from './data';
+import { createEdgeMetric } from './edge';
+import { METRIC_NAMES, METRICS, type MetricName } from './registry';
+import { scoreArchitectures } from './score';
+
+/**
+ * `benchMetrics()`: timing rows for `fsnas bench metrics` (wired by the CLI). Not a unit test.
+ * - per-arch: wall time of one metric on one single-architecture C=16/N=5 network at batch 64
+ *   (network build included, median over `repeats` × the benchmark architectures);
+ * - split-node: one EdgeMetric call on the root split of edge 0 — 5 candidates + the parent
+ *   (reference mode, full supernet) at batch 16, as the paper's splitter runs it.
+ * Data are seeded Gaussian images so the bench does not depend on the data files; timings depend on
+ * the backend and on how loaded the machine is (medians, one process).
+ */
+export interface MetricBenchRow {
+  readonly workload: 'per-arch' | 'split-node';
+  readonly metric: MetricName;
+  readonly medianMs: number;
+  readonly repeats: number;
+  readonly work: string;
+  readonly backend: string;
+}
+
+export interface BenchMetricsOptions {
+  readonly metrics?: readonly MetricName[];
+  readonly repeats?: number;
+  readonly archs?: readonly Arch[];
+  readonly perArchBatch?: number;
+  readonly splitBatch?: number;
+  readonly splitNode?: boolean;
+  readonly source?: BatchSource;
+  /** Called after each row (progress). */
+  readonly onRow?: (row: MetricBenchRow) => void;
+}
+
+/** Three architectures spanning the cost range: all 3×3 convs, a typical mix, parameter-free. */
+export const BENCH_ARCHS: readonly Arch[] = [
+  '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
+  '|nor_conv_1x1~0|+|skip_connect~0|nor_conv_3x3~1|+|avg_pool_3x3~0|nor_conv_1x1~1|skip_connect~2|',
+  '|avg_pool_3x3~0|+|skip_connect~0|none~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|',
+].map(parseArch);
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<MetricBenchRow[]> {
+  await initBackend({ log: false });
+  const backend = currentBackend()?.name ?? 'unknown';
+  const metrics = options.metrics ?? METRIC_NAMES;
+  const repeats = options.repeats ?? 1;
+  const archs = options.archs ?? BENCH_ARCHS;
+  const source = options.source ?? gaussianBatchSource();
+  const perArchBatch = options.perArchBatch ?? 64;
+  const splitBatch = options.splitBatch ?? 16;
+  const rows: MetricBenchRow[] = [];
+  const push = (row: MetricBenchRow): void => {
+    rows.push(row);
+    options.onRow?.(row);
+  };
+  for (const metric of metrics) {
+    if (METRICS[metric].evaluation.kind === 'pairwise') continue;
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      for (const arch of archs) {
+        const t = performance.now();
+        scoreArchitectures([arch], [metric], { batchSize: perArchBatch, source, seed: r });
+        times.push(performance.now() - t);
+      }
+    }
+    push({ workload: 'per-arch', metric, medianMs: median(times), repeats: times.length, work: `1 arch, batch ${perArchBatch}, C=16 N=5`, backend });
+  }
+  if (options.splitNode ?? true) {
+    const parent = Mask.full();
+    const candidates = [0, 1, 2, 3, 4].map((op) => parent.restrict(0, [op]));
+    for (const metric of metrics) {
+      const edge = createEdgeMetric(metric, { compat: 'reference', batchSize: splitBatch, source });
+      const times: number[] = [];
+      for (let r = 0; r < repeats; r++) {
+        const t = performance.now();
+        await edge.evaluateEdge({ candidates, parent, edge: 0, seed: r });
+        times.push(performance.now() - t);
+      }
+      push({ workload: 'split-node', metric, medianMs: median(times), repeats, work: `5 candidates + parent, supernet C=16 N=5, batch ${splitBatch}, reference mode`, backend });
+    }
+  }
+  return rows;
+}
