@@ -10,3 +10,5 @@ export * from './flops';
 export { registerWasmKernels, registerCpuKernels } from './kernels';
 export * from './bench';
 export * from './peak';
+export * from './grads';
+export * from './checkpoint';

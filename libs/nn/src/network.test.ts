@@ -5,6 +5,7 @@ import { Mask, parseArch } from '@fsnas/nb201';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from './backend';
 import { countParameters, countParametersOf } from './count';
+import { parameterGradients } from './grads';
 import { NB201Network } from './network';
 import { Sgd, crossEntropy } from './optim';
 
@@ -223,6 +224,22 @@ describe('gradients', () => {
       worst = Math.max(worst, num / Math.max(den, 1e-4));
     });
     expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe('gradient extraction', () => {
+  it('returns the Conv/Linear weight gradients in module order', async () => {
+    await initBackend({ backend: 'wasm', log: false });
+    const net = new NB201Network(Mask.full(), { C: 4, N: 1, classes: 5 });
+    const x = images(2, 8, 13);
+    const y = labels(2, 5);
+    const g = parameterGradients(net, () => crossEntropy(net.forward(x, { training: false }).logits, y), { weightsOnly: true });
+    expect(g.entries.map((e) => e.entry.name)).toEqual(net.params.weightEntries().map((e) => e.name));
+    expect(g.entries[0]?.entry.name).toBe('stem.conv');
+    expect(g.entries[g.entries.length - 1]?.entry.name).toBe('classifier.weight');
+    for (const { entry, grad } of g.entries) expect(grad.shape).toEqual(entry.variable.shape);
+    tf.dispose([...g.entries.map((e) => e.grad), x, y]);
+    net.dispose();
   });
 });
 

@@ -30,8 +30,9 @@ export interface ForwardOptions {
   onRelu?: (name: string, activation: tf.Tensor4D) => void;
   /**
    * Recompute each cell in the backward pass instead of keeping its activations (checkpoint.ts).
-   * Default: on in train mode when batch×H×W > 16·32·32 (what the 4 GB wasm heap needs for a
-   * batch-64 supernet step), off otherwise. First-order gradients only when on.
+   * Default: on in train mode when the estimated peak memory (trainingBytes) exceeds 2.8 GB on wasm
+   * (4 GB heap: on for the supernet at batch ≥ 32, off for single architectures at batch 64) or
+   * 16 GB elsewhere. First-order gradients only when on.
    */
   checkpoint?: boolean;
 }
@@ -137,8 +138,7 @@ export class NB201Network {
     // tensors the backward pass needs, so this frees the rest (BN outputs summed into nodes, ...)
     // as the forward goes. It roughly halves peak memory, which decides whether a batch-64
     // supernet step fits in the wasm heap at all.
-    const [b, hh, ww] = x.shape;
-    const checkpoint = options.checkpoint ?? (options.training && b * hh * ww > 16 * 32 * 32);
+    const checkpoint = options.checkpoint ?? (options.training && this.trainingBytes(x) > checkpointThresholdBytes());
     // The recomputation in the backward pass must not move BN statistics or report ReLUs twice.
     const quiet: LayerContext = { training: ctx.training, updateStats: false };
     let h = tf.tidy(() => convBN(x, this.stem, ctx));
@@ -174,6 +174,19 @@ export class NB201Network {
     return tf.add(shortcut, b);
   }
 
+  /**
+   * Rough peak bytes of a train-mode fwd+bwd without checkpointing: per cell, 6 node/ReLU tensors,
+   * two per conv op and one per pool; stage s has 2^s·C channels on 4^-s of the pixels. The factor
+   * 4.5 is calibrated on measured wasm heap peaks (supernet batch 32: 2.98 GB; best NB201 arch batch
+   * 64: 2.59 GB): tfjs also holds every intermediate gradient until backprop ends.
+   */
+  trainingBytes(x: tf.Tensor4D): number {
+    const [b, h, w] = x.shape;
+    let perCell = 6;
+    for (let e = 0; e < NUM_EDGES; e++) for (const op of this.mask.allowedOps(e)) perCell += op === 2 || op === 3 ? 2 : op === 4 ? 1 : 0;
+    return 4.5 * perCell * b * h * w * this.config.C * 4 * this.config.N * (1 + 0.5 + 0.25);
+  }
+
   private cellVariables(cell: CellParams): tf.Variable[] {
     const out: tf.Variable[] = [];
     for (const row of cell.convs) {
@@ -204,6 +217,14 @@ export class NB201Network {
   dispose(): void {
     this.params.dispose();
   }
+}
+
+/**
+ * Above this estimate, train-mode passes checkpoint their cells by default: 2.8 GB on wasm (32-bit
+ * heap, 4 GB at most; the batch-64 supernet would need ~6 GB), 16 GB on native backends.
+ */
+function checkpointThresholdBytes(): number {
+  return tf.getBackend() === 'wasm' ? 2.8e9 : 16e9;
 }
 
 function weightTensor(shape: [number, number, number, number] | [number, number], init: InitScheme, rng: Rng): tf.Tensor {
