@@ -26,13 +26,7 @@ export function nwot(input: NetworkInput): MetricValue {
     tf.tidy(() => {
       adapterForward(input.net, batch.x, {
         bn: 'batch',
-        onRelu: (y) => {
-          const codes = tf.cast(tf.greater(tf.reshape(y, [b, -1]), 0), 'float32') as tf.Tensor2D;
-          const inactive = tf.sub(1, codes) as tf.Tensor2D;
-          const kk = tf.add(tf.matMul(codes, codes, false, true), tf.matMul(inactive, inactive, false, true));
-          const v = kk.dataSync();
-          for (let i = 0; i < v.length; i++) partial[i] = (partial[i] as number) + (v[i] as number);
-        },
+        onRelu: (y) => accumulateAgreement(partial, y.dataSync(), b),
       });
     });
     // Images of different batches never meet in one forward: NASLib concatenates them into one batch
@@ -43,6 +37,36 @@ export function nwot(input: NetworkInput): MetricValue {
   const { sign, logAbsDet } = slogdet(k, rows);
   if (sign === 0 || !Number.isFinite(logAbsDet)) return { value: DEGENERATE_LOW, degenerate: 'activation-code kernel is singular' };
   return { value: logAbsDet };
+}
+
+/**
+ * K_ij += #units where images i and j are both active or both inactive, for one ReLU output of b
+ * images. Codes are packed into 32-bit words and compared with XOR + popcount: ~100× less work than
+ * the two float Gram matrices NASLib multiplies.
+ */
+export function accumulateAgreement(k: Float64Array, values: ArrayLike<number>, b: number): void {
+  const d = values.length / b;
+  const words = Math.ceil(d / 32);
+  const codes = new Uint32Array(b * words);
+  for (let i = 0; i < b; i++) {
+    const base = i * d;
+    for (let t = 0; t < d; t++) if ((values[base + t] as number) > 0) codes[i * words + (t >>> 5)] = (codes[i * words + (t >>> 5)] as number) | (1 << (t & 31));
+  }
+  for (let i = 0; i < b; i++) {
+    for (let j = i; j < b; j++) {
+      let differ = 0;
+      for (let w = 0; w < words; w++) differ += popcount(((codes[i * words + w] as number) ^ (codes[j * words + w] as number)) >>> 0);
+      const same = d - differ;
+      k[i * b + j] = (k[i * b + j] as number) + same;
+      if (j !== i) k[j * b + i] = (k[j * b + i] as number) + same;
+    }
+  }
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 /** Zen-NAS mixup coefficient. */
