@@ -34,7 +34,7 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
     validBatches: 2,
     selectionBatches: 1,
     rspsArchs: 8,
-    description: 'smoke: C=4, N=1, 8×8 images (4×4-average-pooled CIFAR-10), 256+256 images, batch 16, 2 epochs × 3 steps; checks the plumbing only.',
+    description: 'smoke: C=4, N=1, 8×8 images (4×4-average-pooled CIFAR-10), 256+256 images (class-balanced), batch 16, 2 epochs × 3 steps; checks the plumbing only.',
   },
   laptop: {
     name: 'laptop',
@@ -49,7 +49,7 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
     rspsArchs: 30,
     description:
       'laptop: C=8, N=1 (3 cells + 2 reduction blocks instead of 15 + 2), 16×16 images (2×2-average-pooled CIFAR-10, crop pad 2), ' +
-      'the first 2,560 images of each index-order half, batch 64, 4 epochs × 20 steps (80 steps vs 19,550), 4 validation batches per epoch; ' +
+      'a class-balanced 2,560-image subset of each half, batch 64, 4 epochs × 20 steps (80 steps vs 19,550), 4 validation batches per epoch; ' +
       'same optimisers, schedules (cosine and temperatures compressed to 4 epochs) and algorithms as the paper.',
   },
   paper: {

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@fsnas/core';
-import { CIFAR_AUGMENTATION, NORMALIZATION, indexOrderSplit, makeImageSet, type Augmentation, type Dataset, type ImageSet, type Normalization } from '@fsnas/data';
+import { CIFAR_AUGMENTATION, NORMALIZATION, balancedSubset, indexOrderSplit, makeImageSet, randomHalves, type Augmentation, type Dataset, type ImageSet, type Normalization } from '@fsnas/data';
 
 /** The two halves a search trains on, with their transforms. */
 export interface SearchData {
@@ -11,24 +11,24 @@ export interface SearchData {
 }
 
 /**
- * The search data of a budget: index-order 50/50 split of the training set (§5.2), optionally the
- * first `imagesPerHalf` of each half, optionally average-pooled to a smaller side.
+ * The search data of a budget: a 50/50 split of the training set, optionally a class-balanced subset
+ * of `imagesPerHalf` images of each half (seed 0), optionally average-pooled to a smaller side.
+ *
+ * The split is the reference's index-order split (§5.2) when the images come from the official binary
+ * release, whose order is the reference's. The JPEG-tar source is ordered by class folder, so its index
+ * order would put classes 0–4 in the train half and 5–9 in the valid half; it gets seeded random halves
+ * (seed 0) instead.
  */
 export function searchData(dataset: Dataset, opts: { imageSize: number; imagesPerHalf: number | null }): SearchData {
-  const split = indexOrderSplit(dataset.train, 0.5);
+  const split = dataset.source.startsWith('binary:') ? indexOrderSplit(dataset.train, 0.5) : randomHalves(dataset.train, 0);
   const take = (set: ImageSet): ImageSet => {
     const n = opts.imagesPerHalf === null ? set.n : Math.min(set.n, opts.imagesPerHalf);
-    const limited = n === set.n ? set : firstImages(set, n);
+    const limited = n === set.n ? set : balancedSubset(set, n, 0).set;
     return downsample(limited, opts.imageSize);
   };
   const factor = dataset.train.height / opts.imageSize;
   const augment: Augmentation = { ...CIFAR_AUGMENTATION, pad: Math.max(1, Math.round(CIFAR_AUGMENTATION.pad / factor)) };
   return { train: take(split.train), valid: take(split.valid), normalization: NORMALIZATION.cifar10Search, augment };
-}
-
-function firstImages(set: ImageSet, n: number): ImageSet {
-  const size = set.height * set.width * set.channels;
-  return makeImageSet({ images: set.images.slice(0, n * size), labels: set.labels.slice(0, n), height: set.height, width: set.width, channels: set.channels });
 }
 
 /** Average-pool k×k (k = height/side) so a 32×32 set becomes side×side; identity when already that size. */

@@ -9,3 +9,5 @@ export * from './config';
 export * from './budgets';
 export * from './data';
 export * from './search';
+export * from './run';
+export * from './bench';

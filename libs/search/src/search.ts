@@ -160,25 +160,7 @@ async function runEpoch(
   const lr = cosineLr(epoch, config.epochs, config.lr, config.lrMin);
   sgd.options.lr = lr;
   const rng = new Rng(streamSeed(config.seed, epoch, STREAM.algorithm));
-  const ctx: StepContext = {
-    model,
-    rng,
-    epoch,
-    epochs: config.epochs,
-    lr,
-    compat: config.compat,
-    options: config.algorithm,
-    applyWeightGrads(grads) {
-      const clipped = clipGradNorm(grads, config.gradClip);
-      tf.dispose(grads);
-      sgd.step(model.params(), clipped.grads);
-      tf.dispose(clipped.grads);
-    },
-    applyArchGrad(grad) {
-      model.setAlpha(adam.step(model.alphaValues(), grad));
-    },
-    momentumOf: (name) => sgd.buffers.get(name),
-  };
+  const ctx = createStepContext({ model, sgd, adam, config, epoch, lr, rng });
   const iterOptions = { batchSize: config.batchSize, normalization: data.normalization, augment: data.augment };
   const trainIter = new BatchIterator(data.train, { ...iterOptions, seed: streamSeed(config.seed, epoch, STREAM.train) });
   const validIter = new BatchIterator(data.valid, { ...iterOptions, seed: streamSeed(config.seed, epoch, STREAM.valid) });
@@ -233,6 +215,30 @@ async function runEpoch(
     maskSize: model.mask.size,
     messages,
     seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The per-epoch context the algorithms step with (also used by the bench). */
+export function createStepContext(parts: { model: SearchModel; sgd: WeightSgd; adam: ArchAdam; config: SearchConfig; epoch: number; lr: number; rng: Rng }): StepContext {
+  const { model, sgd, adam, config, epoch, lr, rng } = parts;
+  return {
+    model,
+    rng,
+    epoch,
+    epochs: config.epochs,
+    lr,
+    compat: config.compat,
+    options: config.algorithm,
+    applyWeightGrads(grads) {
+      const clipped = clipGradNorm(grads, config.gradClip);
+      tf.dispose(grads);
+      sgd.step(model.params(), clipped.grads);
+      tf.dispose(clipped.grads);
+    },
+    applyArchGrad(grad) {
+      model.setAlpha(adam.step(model.alphaValues(), grad));
+    },
+    momentumOf: (name) => sgd.buffers.get(name),
   };
 }
 

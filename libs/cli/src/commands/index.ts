@@ -6,6 +6,7 @@ import { registerDataCommand } from './data';
 import { registerMlflowCommand } from './mlflow';
 import { registerReproduceCommand } from './reproduce';
 import { registerAnalyzeCommand } from './analyze';
+import { registerSearchCommand } from './search';
 import { registerNetCommand } from './net';
 import { registerSplitCommand } from './split';
 
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerMlflowCommand(program);
   registerReproduceCommand(program);
   registerAnalyzeCommand(program);
+  registerSearchCommand(program);
   registerNetCommand(program);
   registerSplitCommand(program);
 }

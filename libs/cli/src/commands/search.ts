@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidInputError } from '@fsnas/core';
+import { Mask } from '@fsnas/nb201';
+import { initBackend } from '@fsnas/nn';
+import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
+import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
+import type { Command } from 'commander';
+import { emit, parseInteger } from '../cli-kit';
+
+interface SearchOptions {
+  algo: string;
+  dataset: string;
+  mask: string;
+  budget: string;
+  seed: number;
+  compat: string;
+  derivation: string;
+  checkpoint?: string;
+  json?: boolean;
+}
+
+/**
+ * The searched mask: `full`, a JSON 6×5 0/1 matrix, or `<split-tree.json>:<leaf index>` (a split tree
+ * written by `fsnas split`, leaves in DFS order).
+ */
+export function parseMaskArgument(value: string): Mask {
+  const text = value.trim();
+  if (text === 'full') return Mask.full();
+  if (text.startsWith('[')) return Mask.parse(text);
+  const m = /^(.*):(\d+)$/.exec(text);
+  if (!m) throw new InvalidInputError(`--mask must be 'full', a JSON 6x5 0/1 matrix or <split.json>:<leaf>, got '${value}'`);
+  const file = resolve(m[1] as string);
+  if (!existsSync(file)) throw new InvalidInputError(`--mask: split file '${m[1]}' not found`);
+  const leaves = splitTreeLeaves(readSplitTree(file));
+  const leaf = Number(m[2]);
+  const mask = leaves[leaf];
+  if (!mask) throw new InvalidInputError(`--mask: ${m[1]} has ${leaves.length} leaves, no leaf ${leaf}`);
+  return mask;
+}
+
+/** `fsnas search`: one one-shot search on a (sub-)supernet, the derived architecture and its NB201 accuracy. */
+export function registerSearchCommand(program: Command): Command {
+  return program
+    .command('search')
+    .description('one-shot NAS (DARTS, DARTS-2nd, SNAS, DSNAS, GDAS, RSPS) on a masked sub-supernet; reports the derived architecture and its NATS-Bench accuracy')
+    .requiredOption('--algo <name>', ALGORITHMS.join('|'))
+    .option('--dataset <name>', 'search data (cifar10)', 'cifar10')
+    .requiredOption('--mask <mask>', "'full', a JSON 6x5 0/1 matrix, or <split.json>:<leaf>")
+    .option('--budget <name>', `${SEARCH_BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
+    .option('--seed <n>', 'seed of weights, α, data order and samples', parseInteger, 888)
+    .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (darts, darts2, snas, dsnas)`, 'spec')
+    .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
+    .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: SearchOptions) => {
+      const algo = algorithm(options.algo).name;
+      const budget = budgetSpec(options.budget).name;
+      if (!(COMPATS as readonly string[]).includes(options.compat)) throw new InvalidInputError(`--compat must be ${COMPATS.join('|')}, got '${options.compat}'`);
+      if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);
+      const mask = parseMaskArgument(options.mask);
+      await initBackend();
+      const { config, result } = await runBudgetSearch({
+        algo,
+        mask,
+        budget,
+        dataset: options.dataset,
+        compat: options.compat as Compat,
+        seed: options.seed,
+        derivation: options.derivation as Derivation,
+        ...(options.checkpoint ? { checkpointPath: resolve(options.checkpoint) } : {}),
+        onEpoch: (e) => process.stderr.write(`fsnas search: epoch ${e.epoch}/${budgetSpec(budget).epochs} train ${e.trainLoss.toFixed(3)}/${(100 * e.trainAcc).toFixed(1)}% valid ${e.validLoss.toFixed(3)}/${(100 * e.validAcc).toFixed(1)}% ${e.derived} → ${e.accuracy?.toFixed(2) ?? '?'}% (${e.seconds.toFixed(1)} s)\n`),
+      });
+      const out = {
+        algo,
+        compat: config.compat,
+        dataset: options.dataset,
+        budget,
+        seed: config.seed,
+        mask: mask.toRows(),
+        mask_size: mask.size,
+        derived: result.derived,
+        accuracy: { test: result.accuracy },
+        epochs: result.epochs.map((e) => ({
+          epoch: e.epoch,
+          lr: e.lr,
+          temperature: e.temperature,
+          train_loss: e.trainLoss,
+          train_acc: e.trainAcc,
+          valid_loss: e.validLoss,
+          valid_acc: e.validAcc,
+          derived: e.derived,
+          accuracy: e.accuracy,
+          mask_size: e.maskSize,
+          seconds: e.seconds,
+        })),
+        alpha: result.alpha,
+        seconds: result.seconds,
+        mlflow_run_id: null,
+      };
+      emit(options.json, out, () => `${algo} (${config.compat}, ${budget}) on ${mask.size} archs: ${result.derived} → ${result.accuracy?.toFixed(2) ?? '?'}% NATS cifar10 test (${result.seconds.toFixed(1)} s)`);
+    });
+}
