@@ -1,0 +1,27 @@
+import type { Budget } from '@fsnas/experiments';
+import type { AlgoName, SearchBudget } from '@fsnas/search';
+
+/** What one budget preset of F2 runs. */
+export interface F2Config {
+  /** Search budget of every run (libs/search budgets.ts). */
+  readonly search: SearchBudget;
+  readonly algos: readonly AlgoName[];
+  /** Paper split families (CIFAR-10) whose leaves are searched, besides the full space. */
+  readonly families: readonly string[];
+  /** Leaves per family (null = all 8). */
+  readonly leaves: readonly number[] | null;
+  readonly seed: number;
+}
+
+/**
+ * smoke: the plumbing (2 algorithms, full space + 2 GM leaves, smoke-sized searches).
+ * laptop / paper: every algorithm on the full space and on all 8 leaves of the gradient-matching split
+ * and of two zero-cost splits (synflow, snip): 6 × 25 = 150 searches. With the laptop search budget one
+ * search takes ~4–8 min on this 2-core machine, so the laptop preset is ~10–20 h: run a subset by
+ * algorithm or family (the runner skips finished runs, so it can be resumed in pieces).
+ */
+export const F2_CONFIG: Readonly<Record<Budget, F2Config>> = {
+  smoke: { search: 'smoke', algos: ['darts', 'rsps'], families: ['gradient_matching'], leaves: [0, 1], seed: 888 },
+  laptop: { search: 'laptop', algos: ['darts', 'darts2', 'snas', 'dsnas', 'gdas', 'rsps'], families: ['gradient_matching', 'synflow', 'snip'], leaves: null, seed: 888 },
+  paper: { search: 'paper', algos: ['darts', 'darts2', 'snas', 'dsnas', 'gdas', 'rsps'], families: ['gradient_matching', 'synflow', 'snip'], leaves: null, seed: 888 },
+};
