@@ -75,7 +75,14 @@ export function adapterForward(net: NB201Network, x: tf.Tensor4D, options: Adapt
     const w = get(`${prefix}.conv`) as tf.Tensor4D;
     const k = w.shape[0];
     const p = (k - 1) / 2;
-    const y = tf.conv2d(h, w, stride, p === 0 ? 'valid' : [[0, 0], [p, p], [p, p], [0, 0]]);
+    // PyTorch pads k−1/2 on every side. Stride 1 with odd k: that is TF's 'same'. Stride 2: pad first,
+    // then 'valid' ('same' would pad bottom/right only, and tfjs-node rejects explicit conv padding in gradients).
+    const y =
+      p === 0
+        ? tf.conv2d(h, w, stride, 'valid')
+        : stride === 1
+          ? tf.conv2d(h, w, 1, 'same')
+          : tf.conv2d(tf.pad(h, [[0, 0], [p, p], [p, p], [0, 0]]), w, stride, 'valid');
     return layerOut(`${prefix}.conv`, y) as tf.Tensor4D;
   };
   const reluConvBn = (h: tf.Tensor4D, prefix: string, stride: number): tf.Tensor4D => bn(conv(relu(h), prefix, stride), `${prefix}.bn`);
