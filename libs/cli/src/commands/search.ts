@@ -5,6 +5,7 @@ import { Mask } from '@fsnas/nb201';
 import { initBackend } from '@fsnas/nn';
 import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
+import { Tracker } from '@fsnas/tracking';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
 
@@ -17,6 +18,7 @@ interface SearchOptions {
   compat: string;
   derivation: string;
   checkpoint?: string;
+  mlflow?: boolean;
   json?: boolean;
 }
 
@@ -52,6 +54,7 @@ export function registerSearchCommand(program: Command): Command {
     .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (darts, darts2, snas, dsnas)`, 'spec')
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
+    .option('--mlflow', "log the run to MLflow (experiment 'search'; MLFLOW_TRACKING_URI, else the local server)")
     .option('--json', 'print the result as JSON')
     .action(async (options: SearchOptions) => {
       const algo = algorithm(options.algo).name;
@@ -71,6 +74,28 @@ export function registerSearchCommand(program: Command): Command {
         ...(options.checkpoint ? { checkpointPath: resolve(options.checkpoint) } : {}),
         onEpoch: (e) => process.stderr.write(`fsnas search: epoch ${e.epoch}/${budgetSpec(budget).epochs} train ${e.trainLoss.toFixed(3)}/${(100 * e.trainAcc).toFixed(1)}% valid ${e.validLoss.toFixed(3)}/${(100 * e.validAcc).toFixed(1)}% ${e.derived} → ${e.accuracy?.toFixed(2) ?? '?'}% (${e.seconds.toFixed(1)} s)\n`),
       });
+      let runId: string | null = null;
+      if (options.mlflow) {
+        // Logged after the search: results are deterministic in the config, and a finished run of the
+        // same config is reused (the tracker skips it and returns its id).
+        const tracker = await Tracker.open({ experiment: 'search' });
+        try {
+          const logged = await tracker.run(
+            { ...config, mask: mask.toRows() },
+            async (run) => {
+              for (const e of result.epochs) {
+                await run.logMetrics({ train_loss: e.trainLoss, train_acc: e.trainAcc, valid_loss: e.validLoss, valid_acc: e.validAcc, lr: e.lr, nb201_accuracy: e.accuracy ?? Number.NaN, mask_size: e.maskSize }, e.epoch);
+              }
+              await run.logMetrics({ accuracy_test: result.accuracy ?? Number.NaN, search_seconds: result.seconds }, 0);
+              await run.setTags({ derived: result.derived });
+            },
+            { name: `${algo}-${budget}-${config.compat}`, tags: { algo, budget, compat: config.compat, dataset: options.dataset } },
+          );
+          runId = logged.runId;
+        } finally {
+          await tracker.close({ waitMs: 5000 });
+        }
+      }
       const out = {
         algo,
         compat: config.compat,
@@ -96,7 +121,7 @@ export function registerSearchCommand(program: Command): Command {
         })),
         alpha: result.alpha,
         seconds: result.seconds,
-        mlflow_run_id: null,
+        mlflow_run_id: runId,
       };
       emit(options.json, out, () => `${algo} (${config.compat}, ${budget}) on ${mask.size} archs: ${result.derived} → ${result.accuracy?.toFixed(2) ?? '?'}% NATS cifar10 test (${result.seconds.toFixed(1)} s)`);
     });
