@@ -1,25 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runFsnas as fsnas } from './testing';
 import { describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../bin/fsnas.mjs', import.meta.url));
 
-/** Run the real CLI as a user would, through its bin script. */
-function fsnas(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FSNAS_QUIET: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('fsnas CLI', () => {
-  it('prints help and exits 0', () => {
-    const r = fsnas('--help');
+  it('prints help and exits 0', async () => {
+    const r = await fsnas('--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: fsnas');
     expect(r.stdout).toContain('arch');
   });
 
-  it('arch --json gives the record of one architecture from the real tables', () => {
-    const r = fsnas('arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|', '--json');
+  it('arch --json gives the record of one architecture from the real tables', async () => {
+    const r = await fsnas('arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.index).toBe(9930);
@@ -29,9 +22,9 @@ describe('fsnas CLI', () => {
     expect(Object.keys(out.hw)).toEqual(['cifar10', 'cifar100', 'ImageNet16-120']);
   });
 
-  it('mask --json gives size and per-setting statistics', () => {
+  it('mask --json gives size and per-setting statistics', async () => {
     const rows = [[0, 0, 0, 1, 0], ...Array.from({ length: 5 }, () => [1, 1, 1, 1, 1])];
-    const r = fsnas('mask', JSON.stringify(rows), '--json');
+    const r = await fsnas('mask', JSON.stringify(rows), '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.size).toBe(3125);
@@ -45,16 +38,16 @@ describe('fsnas CLI', () => {
     [['arch', '|none~0|+|none~0|'], /invalid NB201 arch string/],
     [['mask', '[[0,0,0,0,0],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'], /allows no operation/],
     [['mask', 'nonsense'], /6x5 matrix/],
-  ])('fails with one line and exit 1 on bad input %j', (args, message) => {
-    const r = fsnas(...args);
+  ])('fails with one line and exit 1 on bad input %j', async (args, message) => {
+    const r = await fsnas(...args);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
   });
 
-  it('exits 2 on a usage error', () => {
-    expect(fsnas('no-such-command').status).toBe(2);
-    expect(fsnas('arch').status).toBe(2);
+  it('exits 2 on a usage error', async () => {
+    expect((await fsnas('no-such-command')).status).toBe(2);
+    expect((await fsnas('arch')).status).toBe(2);
   });
 });

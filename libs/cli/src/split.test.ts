@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { loadPaperSplits } from '@fsnas/nb201';
 import { readSplitTree, replaySplitTree } from '@fsnas/splitting';
+import { runFsnas as fsnas } from './testing';
 import { describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../bin/fsnas.mjs', import.meta.url));
 
-async function fsnas(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, FSNAS_QUIET: '1' }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const paper = (metric: string) => loadPaperSplits().get('cifar10')!.get(metric)!.map((m) => m.toRows());
 
@@ -26,7 +14,7 @@ describe('fsnas split', () => {
   it('reproduces the paper num_params leaves exactly in reference mode, and writes a replayable tree', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'fsnas-split-')), 'split.json');
     const r = await fsnas('split', '--metric', 'num_params', '--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888', '--out', out, '--json');
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.metric).toBe('num_params');
     expect(result.leaves.map((l: { mask: number[][] }) => l.mask)).toEqual(paper('num_params'));
@@ -38,7 +26,7 @@ describe('fsnas split', () => {
 
   it('reproduces the paper random split of seed 888', async () => {
     const r = await fsnas('split', '--metric', 'random', '--compat', 'reference', '--seed', '888', '--json');
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).leaves.map((l: { mask: number[][] }) => l.mask)).toEqual(paper('random_seed888'));
   });
 
@@ -48,7 +36,7 @@ describe('fsnas split', () => {
     [['--metric', 'num_params', '--edges', '0,9,2'], /edge/],
   ])('fails with a one-line typed error on %j', async (args, message) => {
     const r = await fsnas('split', ...args);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('fsnas:'))).toHaveLength(1);
     expect(r.stderr).toMatch(message);
   });

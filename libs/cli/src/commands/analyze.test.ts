@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runFsnas as fsnas } from '../testing';
 import { describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../../bin/fsnas.mjs', import.meta.url));
 
-function fsnas(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FSNAS_QUIET: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface LeafJson {
   index: number;
@@ -25,8 +19,8 @@ interface LeafJson {
 }
 
 describe('fsnas analyze', () => {
-  it('splits --source paper --json gives the documented per-leaf schema for every family', () => {
-    const r = fsnas('analyze', 'splits', '--source', 'paper', '--dataset', 'cifar10', '--json');
+  it('splits --source paper --json gives the documented per-leaf schema for every family', async () => {
+    const r = await fsnas('analyze', 'splits', '--source', 'paper', '--dataset', 'cifar10', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { dataset: string; families: Record<string, { leaves: LeafJson[]; best_leaf_by_mean: number; leaf_holding_best: number }> };
     expect(out.dataset).toBe('cifar10');
@@ -40,32 +34,32 @@ describe('fsnas analyze', () => {
     expect(holder?.best_index).toBe(6111);
   });
 
-  it('splits reads a split file with {metric, leaves:[{mask}]}', () => {
+  it('splits reads a split file with {metric, leaves:[{mask}]}', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-analyze-'));
     const row = [1, 1, 1, 1, 1];
     const mask = (first: number[]) => [first, row, row, row, row, row];
     const file = join(dir, 'mine.json');
     writeFileSync(file, JSON.stringify({ metric: 'mine', leaves: [{ mask: mask([1, 0, 0, 0, 0]) }, { mask: mask([0, 1, 1, 1, 1]) }] }));
-    const r = fsnas('analyze', 'splits', '--source', file, '--dataset', 'cifar100', '--json');
+    const r = await fsnas('analyze', 'splits', '--source', file, '--dataset', 'cifar100', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { families: Record<string, { leaves: LeafJson[] }> };
     expect(out.families['mine']?.leaves.map((l) => l.size)).toEqual([3125, 12500]);
-    const human = fsnas('analyze', 'splits', '--source', file, '--dataset', 'cifar100');
+    const human = await fsnas('analyze', 'splits', '--source', file, '--dataset', 'cifar100');
     expect(human.stdout).toMatch(/mine: best leaf by mean 1/);
   });
 
   it.each([
     [['analyze', 'splits', '--source', 'paper', '--dataset', 'mnist'], /--dataset must be one of/],
     [['analyze', 'splits', '--source', '/no/such/split.json', '--dataset', 'cifar10'], /split file not found/],
-  ])('fails with one line and exit 1 on bad input %j', (args, message) => {
-    const r = fsnas(...args);
+  ])('fails with one line and exit 1 on bad input %j', async (args, message) => {
+    const r = await fsnas(...args);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
   });
 
-  it('selection --json reports oracle regret 0 and every method', () => {
-    const r = fsnas('analyze', 'selection', '--source', 'paper', '--dataset', 'cifar10', '--seeds', '3', '--samples', '20', '--json');
+  it('selection --json reports oracle regret 0 and every method', async () => {
+    const r = await fsnas('analyze', 'selection', '--source', 'paper', '--dataset', 'cifar10', '--seeds', '3', '--samples', '20', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { methods: string[]; rows: { method: string; meanRegret: number }[] };
     expect(out.methods).toContain('zero-cost-nwot');
