@@ -1,5 +1,7 @@
 import { benchTables, type BenchRow } from '@fsnas/benchmark';
+import { benchMetrics, resolveMetricName, type MetricBenchRow } from '@fsnas/metrics';
 import { benchNn, formatBench, type BackendName } from '@fsnas/nn';
+import { benchSearch, formatBenchSearch } from '@fsnas/search';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
 
@@ -32,7 +34,33 @@ export function registerBenchCommand(program: Command): Command {
       });
       emit(options.json, result, () => formatBench(result));
     });
+  bench
+    .command('metrics')
+    .description('metric cost: time per architecture at batch 64, and one split node (5 candidates + parent, batch 16)')
+    .option('--metrics <list>', 'comma-separated metrics (default all)')
+    .option('--repeats <n>', 'repeats per workload', parseInteger, 3)
+    .option('--json', 'print the rows as JSON')
+    .action(async (options: { metrics?: string; repeats: number; json?: boolean }) => {
+      const rows = await benchMetrics({ repeats: options.repeats, ...(options.metrics ? { metrics: options.metrics.split(',').map(resolveMetricName) } : {}) });
+      emit(options.json, rows, () => formatMetricRows(rows));
+    });
+  bench
+    .command('search')
+    .description('one-shot search steps per second per algorithm (batch 64, C=16, N=5, full supernet)')
+    .option('--steps <n>', 'timed steps after a warm-up', parseInteger, 3)
+    .option('--json', 'print the rows as JSON')
+    .action(async (options: { steps: number; json?: boolean }) => {
+      const rows = await benchSearch({ steps: options.steps });
+      emit(options.json, rows, () => formatBenchSearch(rows));
+    });
   return bench;
+}
+
+function formatMetricRows(rows: readonly MetricBenchRow[]): string {
+  return [
+    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'median ms'.padStart(10)}  work (backend)`,
+    ...rows.map((r) => `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.medianMs.toFixed(0).padStart(10)}  ${r.work} (${r.backend}, median of ${r.repeats})`),
+  ].join('\n');
 }
 
 export function formatBenchRows(rows: readonly BenchRow[]): string {
