@@ -26,6 +26,8 @@ cp wheel/x/tensorflow/libtensorflow_framework.so.2 $P/deps/lib/libtensorflow_fra
 for n in libtensorflow.so libtensorflow_cc.so.2; do ln -sf libtensorflow.so.2.9.1 $P/deps/lib/$n; done
 for n in libtensorflow_framework.so libtensorflow_framework.so.2; do ln -sf libtensorflow_framework.so.2.9.1 $P/deps/lib/$n; done
 # 4. Build the N-API addon from source (node-pre-gyp would first try to download a prebuilt one).
+#    Offline, node-gyp needs local Node headers: NODEDIR (default /usr when /usr/include/node exists).
+NODEDIR=${NODEDIR:-$([ -d /usr/include/node ] && echo /usr || true)}
 (cd $P && PATH="$DIR/node_modules/.bin:$PATH" npm_config_node_gyp="$(dirname "$(dirname "$(command -v npm)")")/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js" \
-  node-pre-gyp install --build-from-source)
+  node-pre-gyp install --build-from-source ${NODEDIR:+--nodedir=$NODEDIR})
 node -e "const tf=require('$DIR/$P'); console.log('tfjs-node OK, backend', tf.getBackend())"
