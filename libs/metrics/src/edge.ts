@@ -4,6 +4,7 @@ import { Mask } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
 import type { EdgeEvaluation, EdgeMetric, EdgeRequest } from './edge-metric';
 import { gradientCosine, gradientVector, type GradientVector } from './gradient-matching';
+import { applyMetricInit, buildScheme } from './init';
 import { combineHybrid, isHybrid, parseHybrid, type HybridSpec } from './hybrid';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
 import { resolveSettings, scoreMask, type MetricSettings, type ResolvedSettings } from './score';
@@ -72,7 +73,8 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
 
   const batches: TensorBatch[] = s.source(seed, s.batches, s.batchSize).map(toTensors);
   const sourceMask = s.compat === 'reference' ? Mask.full() : request.parent;
-  const source = new NB201Network(sourceMask, { ...s.network, seed, init: s.init });
+  const source = new NB201Network(sourceMask, { ...s.network, seed, init: buildScheme(s.init) });
+  applyMetricInit(source, s.init, seed);
   try {
     if (ev.kind === 'pairwise') return gradientMatching(request, s, batches, source);
     const masks = useReference ? [...request.candidates, request.parent] : [...request.candidates];
@@ -110,7 +112,7 @@ function distanceMatrix(values: readonly MetricValue[]): number[][] {
 
 function gradientMatching(request: EdgeRequest, s: ResolvedSettings, batches: readonly TensorBatch[], source: NB201Network): DetailedEdgeEvaluation {
   const vectors: GradientVector[] = request.candidates.map((mask) => {
-    const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: s.init });
+    const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
     try {
       net.copyFrom(source);
       const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, memo: new Map() };

@@ -19,3 +19,4 @@ export * from './validate';
 export * from './edge';
 export * from './hybrid';
 export * from './bench';
+export * from './init';

@@ -1,7 +1,8 @@
 import { InvalidInputError, Rng } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, archKey, type Arch } from '@fsnas/nb201';
-import { NB201Network, tf, type InitScheme, type NetConfig } from '@fsnas/nn';
+import { NB201Network, tf, type NetConfig } from '@fsnas/nn';
+import { applyMetricInit, buildScheme, type MetricInit } from './init';
 import { cifarBatchSource, type BatchSource, type MetricDataset } from './data';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
 import { DegenerateNetworkError, type Compat, type MetricValue, type NetworkInput } from './types';
@@ -14,7 +15,8 @@ export interface MetricSettings {
   readonly batches?: number;
   readonly seed?: number;
   readonly compat?: Compat;
-  readonly init?: InitScheme;
+  /** Weight init (default: pytorch_default with compat naslib, as NASLib's networks; kaiming_normal_fanin with compat reference). */
+  readonly init?: MetricInit;
   /** Network shape (default C=16, N=5, 10 classes). */
   readonly network?: Partial<NetConfig>;
   /** Where batches come from (default: CIFAR-10 training images with augmentation). */
@@ -29,7 +31,7 @@ export interface ResolvedSettings {
   readonly batches: number;
   readonly seed: number;
   readonly compat: Compat;
-  readonly init: InitScheme;
+  readonly init: MetricInit;
   readonly network: Partial<NetConfig>;
   readonly source: BatchSource;
   readonly strict: boolean;
@@ -49,7 +51,7 @@ export function resolveSettings(settings: MetricSettings = {}): ResolvedSettings
     batches,
     seed: settings.seed ?? 0,
     compat,
-    init: settings.init ?? 'kaiming_normal_fanin',
+    init: settings.init ?? (compat === 'reference' ? 'kaiming_normal_fanin' : 'pytorch_default'),
     network: settings.network ?? {},
     source: settings.source ?? cifarBatchSource(dataset, compat),
     strict: settings.strict ?? false,
@@ -103,7 +105,8 @@ export function scoreMask(mask: Mask, names: readonly MetricName[], s: ResolvedS
       else if (ev.kind === 'random') value = { value: new Rng((s.seed * 0x9e3779b1) ^ randomKey).uniform() };
       else if (ev.kind === 'network') {
         if (!net) {
-          net = new NB201Network(mask, { ...s.network, seed: s.seed, init: s.init });
+          net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
+          applyMetricInit(net, s.init, s.seed);
           if (weightSource) net.copyFrom(weightSource);
         }
         const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, memo, ...(weightSource ? { weightSource } : {}) };

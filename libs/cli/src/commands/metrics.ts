@@ -11,13 +11,14 @@ import {
   scoreHybrid,
   loadNaslibScores,
   parseMetricDataset,
+  parseMetricInit,
   resolveMetricName,
   scoreArchitectures,
   validateAgainstNaslib,
   type Compat,
   type ValidationRow,
 } from '@fsnas/metrics';
-import { initBackend, parseInitScheme } from '@fsnas/nn';
+import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
 
@@ -26,7 +27,7 @@ interface CommonOptions {
   batches: number;
   seed: number;
   compat: string;
-  init: string;
+  init?: string;
   dataset: string;
   json?: boolean;
 }
@@ -43,7 +44,7 @@ function common(cmd: Command): Command {
     .option('--batches <n>', 'batches per network', parseInteger, 1)
     .option('--seed <n>', 'seed of the weights, batches and metric randomness', parseInteger, 0)
     .option('--compat <mode>', 'naslib (published definitions) or reference (the paper code, bugs included)', 'naslib')
-    .option('--init <scheme>', 'weight init: kaiming_normal_fanin | kaiming_normal_fanout | normal', 'kaiming_normal_fanin')
+    .option('--init <scheme>', 'weight init: pytorch_default (NASLib; default with --compat naslib) | kaiming_normal_fanin (default with --compat reference) | kaiming_normal_fanout | normal')
     .option('--json', 'print JSON on stdout');
 }
 
@@ -54,7 +55,7 @@ function settings(options: CommonOptions) {
     batches: options.batches,
     seed: options.seed,
     compat: parseCompat(options.compat),
-    init: parseInitScheme(options.init),
+    ...(options.init !== undefined ? { init: parseMetricInit(options.init) } : {}),
   };
 }
 
