@@ -3,7 +3,7 @@ import { NUM_EDGES, NUM_OPS, type Arch, type Mask } from '@fsnas/nb201';
 import { crossEntropy, tf } from '@fsnas/nn';
 import { ALPHA_INIT, ALPHA_SIZE, fullSoftmaxValues, maskedSoftmax, maskedSoftmaxValues } from '../alphas';
 import { oneHot, samplePath } from '../sampling';
-import { scalarValue, type Batch, type EdgeSpec, type SearchModel } from '../supernet';
+import { type Batch, type EdgeSpec, type SearchModel } from '../supernet';
 import { lossAndGrads, matrix, plainPath, takeAlphaGrad } from './common';
 import type { Algorithm, StepContext, StepResult } from './types';
 
@@ -68,18 +68,31 @@ function referenceStep(ctx: StepContext, train: Batch, valid: Batch): StepResult
   const { model } = ctx;
   const n = ctx.options.dsnasSamples;
   const paths = Array.from({ length: n }, () => samplePath(ctx.rng, maskedSoftmaxValues(model.alphaValues(), model.mask), model.mask));
-  // Weight loss: mean over n independently sampled single paths (one backward through all of them).
+  // Weight loss: mean over n independently sampled single paths. One backward per path, gradients
+  // summed: the same gradient as one backward of the mean, with one path's activations alive at a
+  // time (5 paths of the C=16/N=5 network in one graph overflow the 4 GB wasm heap).
   let acc = 0;
-  const { value, grads } = tf.variableGrads(() => {
-    const losses = paths.map((path) => {
-      const logits = model.logits(train.x, plainPath(path), true);
-      acc += accuracyOfLogits(logits, train.y) / n;
-      return crossEntropy(logits, train.y);
-    });
-    return tf.div(tf.addN(losses), n) as tf.Scalar;
-  }, model.weightVariables());
-  const trainLoss = scalarValue(value);
-  ctx.applyWeightGrads(grads);
+  let trainLoss = 0;
+  let sum: tf.NamedTensorMap = {};
+  for (const path of paths) {
+    const r = lossAndGrads(model, train, () => plainPath(path), model.weightVariables(), true);
+    acc += r.acc / n;
+    trainLoss += r.loss / n;
+    const next: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(r.grads)) {
+      const prev = sum[name];
+      next[name] = prev ? tf.tidy(() => tf.add(prev, g)) : g;
+      if (prev) {
+        prev.dispose();
+        g.dispose();
+      }
+    }
+    for (const [name, prev] of Object.entries(sum)) if (!(name in next)) next[name] = prev;
+    sum = next;
+  }
+  const mean = tf.tidy(() => Object.fromEntries(Object.entries(sum).map(([name, g]) => [name, tf.div(g, n)])));
+  tf.dispose(sum);
+  ctx.applyWeightGrads(mean);
   // Arch step on the valid batch, skipped once the mask holds a single architecture.
   if (model.mask.size > 1) {
     const samples = Array.from({ length: n }, () => samplePath(ctx.rng, maskedSoftmaxValues(model.alphaValues(), model.mask), model.mask));
@@ -92,10 +105,6 @@ function referenceStep(ctx: StepContext, train: Batch, valid: Batch): StepResult
 /** Loss of one single path, no gradient. */
 export function pathLoss(model: SearchModel, batch: Batch, path: Arch): number {
   return tf.tidy(() => crossEntropy(model.logits(batch.x, plainPath(path), false), batch.y).dataSync()[0] as number);
-}
-
-function accuracyOfLogits(logits: tf.Tensor2D, y: tf.Tensor1D): number {
-  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(y, 'int32')), 'float32')).dataSync()[0] as number);
 }
 
 /**
