@@ -1,5 +1,5 @@
 import { Rng } from '@fsnas/core';
-import { BN_MOMENTUM, tf } from '@fsnas/nn';
+import { BN_MOMENTUM, NB201Network, tf } from '@fsnas/nn';
 import { adapterForward } from './forward';
 import { slogdet } from './linalg';
 import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
@@ -74,7 +74,8 @@ const MIXUP_GAMMA = 1e-2;
 
 /**
  * zen = ln E_n Σ|f(x) − f(x + γε)| + Σ_BN ln √(mean running_var), with x, ε ~ N(0,1) images of the
- * batch's shape, f the pre-global-pool feature map (after the last BN+ReLU), γ = 0.01, train-mode BN.
+ * batch's shape, f the pre-global-pool feature map (after the last BN+ReLU), γ = 0.01, train-mode BN,
+ * on a copy of the network re-initialised from N(0,1) as Zen-NAS does (the value grows with depth).
  * Running variances are those after the two forwards (PyTorch momentum 0.1, unbiased batch
  * variance, starting from 1). The Gaussian inputs come from the metric seed.
  */
@@ -84,6 +85,9 @@ export function zen(input: NetworkInput): MetricValue {
   const shape = first.x.shape;
   const rng = new Rng(input.seed ^ 0x5a3e);
   const gauss = (): Float32Array => Float32Array.from({ length: shape[0] * shape[1] * shape[2] * shape[3] }, () => rng.normal());
+  // Zen-NAS re-initialises every Conv/Linear weight from N(0,1) (BN γ=1, β=0) before scoring; a
+  // fresh `normal`-init copy of the network does the same without touching the shared network.
+  const net = new NB201Network(input.net.mask, { ...input.net.config, seed: input.seed ^ 0x2e4, init: 'normal' });
   const runningVar = new Map<string, Float64Array>();
   const track = (prefix: string, y: tf.Tensor4D): void => {
     const c = y.shape[3];
@@ -96,13 +100,18 @@ export function zen(input: NetworkInput): MetricValue {
     }
     for (let i = 0; i < c; i++) rv[i] = (1 - BN_MOMENTUM) * (rv[i] as number) + BN_MOMENTUM * (((v[i] as number) * n) / Math.max(n - 1, 1));
   };
-  const diff = tf.tidy(() => {
-    const x = tf.tensor4d(gauss(), shape);
-    const mixed = tf.add(x, tf.mul(tf.tensor4d(gauss(), shape), MIXUP_GAMMA)) as tf.Tensor4D;
-    const f1 = adapterForward(input.net, x, { bn: 'batch', onBnInput: track }).preGap;
-    const f2 = adapterForward(input.net, mixed, { bn: 'batch', onBnInput: track }).preGap;
-    return tf.mean(tf.sum(tf.abs(tf.sub(f1, f2)), [1, 2, 3])).dataSync()[0] as number;
-  });
+  let diff: number;
+  try {
+    diff = tf.tidy(() => {
+      const x = tf.tensor4d(gauss(), shape);
+      const mixed = tf.add(x, tf.mul(tf.tensor4d(gauss(), shape), MIXUP_GAMMA)) as tf.Tensor4D;
+      const f1 = adapterForward(net, x, { bn: 'batch', onBnInput: track }).preGap;
+      const f2 = adapterForward(net, mixed, { bn: 'batch', onBnInput: track }).preGap;
+      return tf.mean(tf.sum(tf.abs(tf.sub(f1, f2)), [1, 2, 3])).dataSync()[0] as number;
+    });
+  } finally {
+    net.dispose();
+  }
   let logBn = 0;
   for (const rv of runningVar.values()) logBn += Math.log(Math.sqrt(rv.reduce((a, b) => a + b, 0) / rv.length));
   if (!(diff > 0) || !Number.isFinite(diff) || !Number.isFinite(logBn)) return { value: DEGENERATE_LOW, degenerate: 'output does not depend on the input' };
