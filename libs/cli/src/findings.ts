@@ -1,11 +1,12 @@
 import { InvalidInputError } from '@fsnas/core';
 import type { Finding } from '@fsnas/experiments';
 import { f1Finding } from '@fsnas/experiment-f1-split-diversity';
+import { f2Finding } from '@fsnas/experiment-f2-oneshot-on-splits';
 import { f3Finding } from '@fsnas/experiment-f3-distribution';
 import { f4Finding } from '@fsnas/experiment-f4-selection';
 
 /** Every paper finding `fsnas reproduce` knows, in the order it runs them. */
-export const FINDINGS: readonly Finding[] = [f1Finding, f3Finding, f4Finding] as readonly Finding[];
+export const FINDINGS: readonly Finding[] = [f1Finding, f3Finding, f4Finding, f2Finding] as readonly Finding[];
 
 /** Findings chosen by `--finding` (ids or their `F<n>` prefixes, comma-separated); all when empty. */
 export function selectFindings(selection: string | undefined, all: readonly Finding[] = FINDINGS): Finding[] {
