@@ -2,7 +2,6 @@ export * from './leaf-stats';
 export * from './selection';
 export * from './zero-cost';
 export * from './split-similarity';
-export * from './rank-correlation';
 export * from './splits';
 export * from './figures';
 export * from './render';

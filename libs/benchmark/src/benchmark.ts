@@ -1,8 +1,8 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, averageRanks } from '@fsnas/core';
 import { NUM_ARCHS, archKey, parseArch, type Arch, type Mask } from '@fsnas/nb201';
 import { accuracyColumnId, hwColumnId, loadBenchmarkColumns, type BenchmarkColumns, type LoadOptions } from './load';
 import { HW_DATASETS, HW_METRICS, SPLITS_OF, type AccuracySplit, type HwDataset, type HwMetric, type Setting } from './settings';
-import { descendingRanks, sampleStats, type SampleStats } from './stats';
+import { sampleStats, type SampleStats } from './stats';
 
 export interface MaskStats extends SampleStats {
   /** NATS index of the best architecture of the mask. */
@@ -86,7 +86,8 @@ export class Benchmark {
     const id = accuracyColumnId(setting, split);
     let ranks = this.ranksCache.get(id);
     if (!ranks) {
-      ranks = descendingRanks(this.accuracy(setting, split));
+      // Negated so that rank 1 is the most accurate; ties share their mean rank.
+      ranks = averageRanks(this.accuracy(setting, split).map((v) => -v));
       this.ranksCache.set(id, ranks);
     }
     return ranks;

@@ -46,19 +46,3 @@ export function quantileOfSorted(sorted: Float64Array, q: number): number {
   return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
-/**
- * Rank of every value, 1 = largest; tied values share the mean of their ranks, so ranks of a column
- * with ties still sum to n(n+1)/2.
- */
-export function descendingRanks(values: Float64Array): Float64Array {
-  const order = Int32Array.from(values.keys()).sort((a, b) => (values[b] as number) - (values[a] as number));
-  const ranks = new Float64Array(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start + 1;
-    while (end < order.length && values[order[end] as number] === values[order[start] as number]) end++;
-    const shared = (start + 1 + end) / 2;
-    for (let k = start; k < end; k++) ranks[order[k] as number] = shared;
-    start = end;
-  }
-  return ranks;
-}

@@ -5,3 +5,4 @@ export * from './rng';
 export * from './progress';
 export * from './atomic-write';
 export * from './csv';
+export * from './rank-correlation';

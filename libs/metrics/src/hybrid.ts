@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@fsnas/core';
-import { averageRanks } from './linalg';
+import { averageRanks } from '@fsnas/core';
 import type { Arch } from '@fsnas/nb201';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
 import { scoreArchitectures, type ScoreOptions } from './score';

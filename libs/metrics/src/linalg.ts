@@ -148,52 +148,5 @@ export function hasNaN(values: ArrayLike<number>): boolean {
   return false;
 }
 
-/** Average ranks (1-based, ties share their mean rank), as scipy.stats.rankdata. */
-export function averageRanks(values: ArrayLike<number>): Float64Array {
-  const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
-  const ranks = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1] as number] === values[order[i] as number]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k] as number] = r;
-    i = j + 1;
-  }
-  return ranks;
-}
 
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  if (n !== y.length) throw new InvalidInputError(`pearson: lengths differ (${n} vs ${y.length})`);
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i] as number;
-    my += y[i] as number;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (x[i] as number) - mx;
-    const dy = (y[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
-}
 
-/** Spearman ρ: Pearson correlation of average ranks (ties handled as scipy does). */
-export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  for (const v of [x, y]) {
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i] as number)) throw new InvalidInputError(`spearman: value ${String(v[i])} at ${i} is not finite`);
-    }
-  }
-  return pearson(averageRanks(x), averageRanks(y));
-}

@@ -2,7 +2,7 @@ import { InvalidInputError, Rng, readCsv, resolveDataFile } from '@fsnas/core';
 import { parseArch, type Arch } from '@fsnas/nb201';
 import { METRICS, type MetricName } from './registry';
 import { scoreArchitectures, type ScoreOptions } from './score';
-import { spearman } from './linalg';
+import { spearman } from '@fsnas/core';
 
 /**
  * Validation against NAS-Bench-Suite-Zero (NASLib) published zero-cost scores: for a seeded sample

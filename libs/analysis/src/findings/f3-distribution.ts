@@ -1,8 +1,7 @@
 import { isSetting, type Benchmark } from '@fsnas/benchmark';
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, kendallTau, spearman } from '@fsnas/core';
 import { groupedBarFigure, groupedBoxFigure, heatmapFigure, type BoxStats, type FigureSpec } from '../figures';
 import { familyStats, type FamilyStats } from '../leaf-stats';
-import { kendallTau, spearman } from '../rank-correlation';
 import { familiesOf, type SplitsByDataset } from '../splits';
 
 /** One row per (metric, leaf): the per-leaf table of F3. */

@@ -1,6 +1,6 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError } from './errors';
 
-type Numbers = Float64Array | readonly number[];
+type Numbers = ArrayLike<number>;
 
 function check(x: Numbers, y: Numbers, what: string): number {
   if (x.length !== y.length) throw new InvalidInputError(`${what}: samples differ in length (${x.length} vs ${y.length})`);
