@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { f1SplitDiversity, familiesOf, paperSplits, readSplitFile, tableCsv, writeFigures, type F1Result, type SplitsByDataset } from '@fsnas/analysis';
+import { f1SplitDiversity, familiesOf, groundTruth, readSplitFile, tableCsv, writeFigures, type F1Result } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
 import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
@@ -15,8 +15,6 @@ export interface F1RunConfig {
   readonly png: boolean;
 }
 
-let splits: SplitsByDataset | undefined;
-const paper = (): SplitsByDataset => (splits ??= paperSplits());
 
 export function planF1(config: F1Config): PlannedRun<F1RunConfig>[] {
   return config.datasets.map((dataset) => ({
@@ -47,7 +45,7 @@ const csvMatrix = (names: readonly string[], m: readonly (readonly (number | nul
   tableCsv(names.map((name, i) => ({ family: name, ...Object.fromEntries(names.map((other, j) => [other, m[i]?.[j] ?? null])) })));
 
 export async function executeF1(config: F1RunConfig, run: MetricSink, outDir: string): Promise<F1Result> {
-  const families = new Map<string, readonly Mask[]>(familiesOf(paper(), config.dataset));
+  const families = new Map<string, readonly Mask[]>(familiesOf(groundTruth().splits, config.dataset));
   for (const file of config.ownSplits) {
     for (const [metric, leaves] of readSplitFile(file)) families.set(`ours:${metric}`, leaves);
   }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { f3Distribution, familiesOf, paperSplits, tableCsv, writeFigures, type F3Result, type SplitsByDataset } from '@fsnas/analysis';
-import { Benchmark, type Setting } from '@fsnas/benchmark';
+import { f3Distribution, familiesOf, groundTruth, tableCsv, writeFigures, type F3Result } from '@fsnas/analysis';
+import type { Setting } from '@fsnas/benchmark';
 import { InvalidInputError } from '@fsnas/core';
 import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
@@ -18,15 +18,10 @@ export interface F3RunConfig {
 
 export const SUMMARY = 'all';
 
-let bench: Benchmark | undefined;
-let splits: SplitsByDataset | undefined;
-// Loaded once per process: every run of the finding reads the same tables (~1 s to load).
-const benchmark = (): Benchmark => (bench ??= Benchmark.load({ hw: false }));
-const paper = (): SplitsByDataset => (splits ??= paperSplits());
 
 export function planF3(config: F3Config): PlannedRun<F3RunConfig>[] {
   return config.datasets.flatMap((dataset) => {
-    const metrics = config.metrics === 'all' ? [...familiesOf(paper(), dataset).keys()] : config.metrics;
+    const metrics = config.metrics === 'all' ? [...familiesOf(groundTruth().splits, dataset).keys()] : config.metrics;
     return [...metrics, SUMMARY].map((metric) => ({
       name: `${dataset}/${metric}`,
       config: { dataset, metric, source: 'paper' as const, png: config.png },
@@ -46,9 +41,9 @@ export type MetricSink = Pick<ActiveRun, 'logMetrics'>;
 
 /** Compute one planned run: log its metrics and write its tables (and, for the summary, figures) into outDir. */
 export async function executeF3(config: F3RunConfig, run: MetricSink, outDir: string): Promise<F3Result> {
-  const families = familiesOf(paper(), config.dataset);
+  const families = familiesOf(groundTruth().splits, config.dataset);
   const chosen = config.metric === SUMMARY ? families : new Map([[config.metric, leavesOf(families, config.metric)]]);
-  const result = f3Distribution(benchmark(), new Map([[config.dataset, chosen]]), config.dataset);
+  const result = f3Distribution(groundTruth().bench, new Map([[config.dataset, chosen]]), config.dataset);
   writeFileSync(join(outDir, 'leaves.csv'), tableCsv(result.leaves));
   writeFileSync(join(outDir, 'metrics.csv'), tableCsv(result.metrics));
   if (config.metric === SUMMARY) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { f4Selection, familiesOf, paperSplits, tableCsv, writeFigures, type F4Result, type SplitsByDataset } from '@fsnas/analysis';
-import { Benchmark, type Setting } from '@fsnas/benchmark';
+import { f4Selection, familiesOf, groundTruth, tableCsv, writeFigures, type F4Result } from '@fsnas/analysis';
+import type { Setting } from '@fsnas/benchmark';
 import { InvalidInputError } from '@fsnas/core';
 import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
@@ -22,15 +22,10 @@ export interface F4RunConfig {
 
 export const SUMMARY = 'all';
 
-let bench: Benchmark | undefined;
-let splits: SplitsByDataset | undefined;
-// Loaded once per process: every run of the finding reads the same tables.
-const benchmark = (): Benchmark => (bench ??= Benchmark.load({ hw: false }));
-const paper = (): SplitsByDataset => (splits ??= paperSplits());
 
 export function planF4(config: F4Config): PlannedRun<F4RunConfig>[] {
   return config.datasets.flatMap((dataset) => {
-    const metrics = config.metrics === 'all' ? [...familiesOf(paper(), dataset).keys()] : config.metrics;
+    const metrics = config.metrics === 'all' ? [...familiesOf(groundTruth().splits, dataset).keys()] : config.metrics;
     return [...metrics, SUMMARY].map((metric) => ({
       name: `${dataset}/${metric}`,
       config: { dataset, metric, source: 'paper' as const, seeds: config.seeds, samples: config.samples, budget: config.budget, proxy: config.proxy, png: config.png },
@@ -52,9 +47,9 @@ const key = (method: string): string => method.replace(/[^\w.\-/: ]/g, '_');
 
 /** Compute one planned run: regret per method (mean and per seed), the table, and for the summary the figures. */
 export async function executeF4(config: F4RunConfig, run: MetricSink, outDir: string): Promise<F4Result> {
-  const families = familiesOf(paper(), config.dataset);
+  const families = familiesOf(groundTruth().splits, config.dataset);
   const chosen = config.metric === SUMMARY ? families : new Map([[config.metric, leavesOf(families, config.metric)]]);
-  const result = f4Selection(benchmark(), new Map([[config.dataset, chosen]]), config.dataset, {
+  const result = f4Selection(groundTruth().bench, new Map([[config.dataset, chosen]]), config.dataset, {
     seeds: config.seeds,
     samples: config.samples,
     ...(config.budget !== null ? { budget: config.budget } : {}),

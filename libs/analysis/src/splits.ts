@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CorruptDataError, InvalidInputError } from '@fsnas/core';
+import { Benchmark } from '@fsnas/benchmark';
 import { Mask, loadPaperSplits } from '@fsnas/nb201';
 
 /** One split family per name (metric): its leaf masks in leaf order. */
@@ -49,4 +50,14 @@ export function readSplitFile(file: string, fallbackName = 'split'): SplitFamili
   if (!Array.isArray(leaves) || leaves.length === 0) throw new CorruptDataError(file, 'leaves', 'expected a non-empty "leaves" list of {"mask": 6x5} objects');
   const name = typeof object?.metric === 'string' && object.metric ? object.metric : fallbackName;
   return new Map([[name, leaves.map((leaf, i) => leafMask(file, `leaves[${i}]`, leaf))]]);
+}
+
+let shared: { readonly bench: Benchmark; readonly splits: SplitsByDataset } | undefined;
+
+/**
+ * The benchmark tables and the paper's splits, loaded once per process: every run of every finding
+ * reads the same data (about a second to load).
+ */
+export function groundTruth(): { readonly bench: Benchmark; readonly splits: SplitsByDataset } {
+  return (shared ??= { bench: Benchmark.load({ hw: false }), splits: paperSplits() });
 }
