@@ -1,19 +1,11 @@
-import { DEFAULT_QUANTILES, quantileOfSorted, type Benchmark, type Setting } from '@fsnas/benchmark';
+import { DEFAULT_QUANTILES, sampleStats, type Benchmark, type SampleStats, type Setting } from '@fsnas/benchmark';
 import { InvalidInputError } from '@fsnas/core';
 import { NUM_ARCHS, type Mask } from '@fsnas/nb201';
 
 /** Statistics of one leaf (sub-supernet) of a split for one dataset setting. */
-export interface LeafStats {
+export interface LeafStats extends SampleStats {
   /** Position of the leaf in its family (the paper's leaf order for paper splits). */
   readonly index: number;
-  readonly size: number;
-  readonly mean: number;
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly std: number;
-  /** q -> accuracy, linear interpolation (numpy's default). */
-  readonly quantiles: Readonly<Record<string, number>>;
   /** NATS index of the most accurate architecture of the leaf (lowest index on ties). */
   readonly bestIndex: number;
   /** How many of the global top-1% / top-5% architectures (see topFractionThreshold) the leaf holds. */
@@ -47,7 +39,7 @@ export function topFractionThreshold(accuracy: Float64Array, fraction: number): 
   return sorted[sorted.length - k] as number;
 }
 
-/** Stats of the accuracies at `indices` (NATS indices), in one pass plus one sort. */
+/** Stats of the accuracies at `indices` (NATS indices): the sample statistics plus where the best architectures are. */
 export function leafStats(
   accuracy: Float64Array,
   indices: Int32Array,
@@ -57,8 +49,6 @@ export function leafStats(
 ): LeafStats {
   const n = indices.length;
   if (n === 0) throw new InvalidInputError(`leaf ${index} holds no architecture`);
-  const sample = new Float64Array(n);
-  let sum = 0;
   let bestIndex = indices[0] as number;
   let top1pct = 0;
   let top5pct = 0;
@@ -66,31 +56,12 @@ export function leafStats(
   for (let i = 0; i < n; i++) {
     const arch = indices[i] as number;
     const v = accuracy[arch] as number;
-    sample[i] = v;
-    sum += v;
     if (v > (accuracy[bestIndex] as number) || (v === accuracy[bestIndex] && arch < bestIndex)) bestIndex = arch;
     if (v >= context.top1) top1pct++;
     if (v >= context.top5) top5pct++;
     if (arch === context.globalBestIndex) holdsBest = true;
   }
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += ((sample[i] as number) - mean) ** 2;
-  sample.sort();
-  return {
-    index,
-    size: n,
-    mean,
-    median: quantileOfSorted(sample, 0.5),
-    min: sample[0] as number,
-    max: sample[n - 1] as number,
-    std: Math.sqrt(squares / n),
-    quantiles: Object.fromEntries(quantiles.map((q) => [String(q), quantileOfSorted(sample, q)])),
-    bestIndex,
-    top1pct,
-    top5pct,
-    holdsBest,
-  };
+  return { index, ...sampleStats(accuracy, indices, quantiles), bestIndex, top1pct, top5pct, holdsBest };
 }
 
 /** Index of the largest accuracy (lowest NATS index on ties, like Benchmark.bestIndex). */
