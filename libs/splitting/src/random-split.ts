@@ -2,8 +2,8 @@ import { Mask, NUM_EDGES, type OpId } from '@fsnas/nb201';
 import type { ShapeNode } from './branching';
 import { BranchingError } from './errors';
 import { PythonRandom } from './python-random';
-import { planSplit, type SplitPlanOptions } from './splitter';
-import { SPLIT_TREE_FORMAT, SPLIT_TREE_VERSION, leafRecords, type SplitNodeRecord, type SplitTreeDocument } from './split-tree';
+import { planSplit, splitTreeDocument, type SplitPlanOptions } from './splitter';
+import type { SplitNodeRecord, SplitTreeDocument } from './split-tree';
 
 /** The name random splits are recorded under (the reference's `metric=None`). */
 export const RANDOM_METRIC = 'random';
@@ -80,22 +80,5 @@ export function randomSplit(options: SplitPlanOptions): SplitTreeDocument {
   };
 
   const root = visit(plan.parent, [], Array.from({ length: NUM_EDGES }, (_, e) => e), plan.seed);
-  return {
-    format: SPLIT_TREE_FORMAT,
-    version: SPLIT_TREE_VERSION,
-    metric: RANDOM_METRIC,
-    options: {
-      leaves: options.leaves,
-      branching: [...options.branching],
-      dropLeaves: options.dropLeaves ?? false,
-      edges: options.edges,
-      seed: plan.seed,
-      compat: plan.compat ? 'reference' : 'none',
-      groupSizes: null,
-      parent: plan.parent.toRows(),
-    },
-    levels: plan.levels,
-    root,
-    leaves: leafRecords(leaves),
-  };
+  return splitTreeDocument(RANDOM_METRIC, options, plan, null, root, leaves);
 }

@@ -246,10 +246,22 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   };
 
   const root = await visit(plan.parent, [], []);
+  return splitTreeDocument(metric.name, options, plan, constraints ?? null, root, leaves);
+}
+
+/** The JSON document of a finished split, shared by metric and random splits. */
+export function splitTreeDocument(
+  metric: string,
+  options: SplitPlanOptions,
+  plan: SplitPlan,
+  groupSizes: GroupSizeConstraints | null,
+  root: SplitNodeRecord,
+  leaves: readonly { path: number[]; mask: Mask }[],
+): SplitTreeDocument {
   return {
     format: SPLIT_TREE_FORMAT,
     version: SPLIT_TREE_VERSION,
-    metric: metric.name,
+    metric,
     options: {
       leaves: options.leaves,
       branching: [...options.branching],
@@ -257,7 +269,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
       edges: options.edges,
       seed: plan.seed,
       compat: plan.compat ? 'reference' : 'none',
-      groupSizes: constraints ?? null,
+      groupSizes,
       parent: plan.parent.toRows(),
     },
     levels: plan.levels,
