@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorruptDataError, DataNotFoundError } from '@fsnas/core';
+import { DataNotFoundError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 import {
   CIFAR100_CLASSES,
@@ -12,7 +12,7 @@ import {
 } from './cifar-binary';
 import { loadCifar10, loadCifar100 } from './datasets';
 import { makeImageSet } from './image-set';
-import { pattern, tempDir } from './testing';
+import { pattern, tempDir, corruptError } from './testing';
 
 /**
  * Writes CIFAR-10 records by hand in the official layout (label byte, then the R plane, G plane and B
@@ -56,15 +56,6 @@ function cifar100Records(pairs: [number, number][], seedBase: number): Uint8Arra
   return encodeCifarRecords(set);
 }
 
-function corruptError(fn: () => unknown): CorruptDataError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CorruptDataError) return error;
-    throw error;
-  }
-  throw new Error('expected a CorruptDataError');
-}
 
 describe('CIFAR-10 binary reader', () => {
   it('reads the five train batches in order and the test batch, converting CHW records to HWC', () => {

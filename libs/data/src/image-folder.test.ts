@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorruptDataError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 import { readImageFolderTar } from './image-folder';
-import { type TarMember, flat, jpegBytes, makeTar, pattern, pngBytes, tempDir } from './testing';
+import { type TarMember, flat, jpegBytes, makeTar, pattern, pngBytes, tempDir, corruptError } from './testing';
 
 const COLOURS: Record<string, [number, number, number]> = {
   cat: [200, 30, 30],
@@ -21,15 +20,6 @@ function jpegMember(name: string, rgb: [number, number, number], size = 8): TarM
   return { name, data: jpegBytes(flat(size, size, rgb), size, size) };
 }
 
-function corruptError(fn: () => unknown): CorruptDataError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CorruptDataError) return error;
-    throw error;
-  }
-  throw new Error('expected a CorruptDataError');
-}
 
 describe('image-folder tar reader', () => {
   it('assigns class ids by sorted folder name and orders images by sorted path, whatever the archive order', () => {

@@ -1,23 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorruptDataError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 import { bufferSource, fileSource, indexTar, readTarEntry, withTarFile } from './tar';
-import { makeTar, tempDir } from './testing';
+import { makeTar, tempDir, corruptError } from './testing';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (data: Uint8Array): string => new TextDecoder().decode(data);
 
-function errorOf(fn: () => unknown): CorruptDataError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CorruptDataError) return error;
-    throw error;
-  }
-  throw new Error('expected a CorruptDataError');
-}
 
 describe('tar reader', () => {
   it('indexes members and reads their bytes, including ustar-prefixed long names', () => {
@@ -83,17 +73,17 @@ describe('tar reader', () => {
       { name: 'bad.txt', data: bytes('broken') },
     ]);
     tar[1024 + 3] ^= 0xff; // second header starts at 1024 (512 header + 512 data)
-    const error = errorOf(() => indexTar(bufferSource(tar), 'bad.tar'));
+    const error = corruptError(() => indexTar(bufferSource(tar), 'bad.tar'));
     expect(error.message).toContain('bad.tar');
     expect(error.message).toContain('header at byte 1024');
     expect(error.message).toContain('checksum');
   });
 
   it('rejects a non-tar file and a member cut short', () => {
-    expect(errorOf(() => indexTar(bufferSource(new Uint8Array(600).fill(65)), 'notatar.bin')).message).toContain('notatar.bin');
+    expect(corruptError(() => indexTar(bufferSource(new Uint8Array(600).fill(65)), 'notatar.bin')).message).toContain('notatar.bin');
     const tar = makeTar([{ name: 'big.bin', data: new Uint8Array(5000) }]);
     const cut = tar.slice(0, 2048);
-    const error = errorOf(() => indexTar(bufferSource(cut), 'cut.tar'));
+    const error = corruptError(() => indexTar(bufferSource(cut), 'cut.tar'));
     expect(error.message).toContain('cut.tar');
     expect(error.message).toContain('truncated');
     // cut exactly between members: the missing end-of-archive marker gives it away
@@ -101,8 +91,8 @@ describe('tar reader', () => {
       { name: 'a.txt', data: bytes('a') },
       { name: 'b.txt', data: bytes('b') },
     ]);
-    expect(errorOf(() => indexTar(bufferSource(two.slice(0, 1024)), 'between.tar')).message).toMatch(/between\.tar:byte 1024: .*end-of-archive marker/);
-    expect(errorOf(() => indexTar(bufferSource(two.slice(0, 1024 + 100)), 'inside.tar')).message).toContain('inside a header');
+    expect(corruptError(() => indexTar(bufferSource(two.slice(0, 1024)), 'between.tar')).message).toMatch(/between\.tar:byte 1024: .*end-of-archive marker/);
+    expect(corruptError(() => indexTar(bufferSource(two.slice(0, 1024 + 100)), 'inside.tar')).message).toContain('inside a header');
   });
 
   it('returns no members for an empty archive', () => {

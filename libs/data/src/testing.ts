@@ -1,3 +1,4 @@
+import { CorruptDataError } from '@fsnas/core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,4 +109,15 @@ export function pngBytes(rgb: Uint8Array, width: number, height: number): Uint8A
   const png = new PNG({ width, height });
   png.data = Buffer.from(toRgba(rgb));
   return PNG.sync.write(png);
+}
+
+/** The CorruptDataError `fn` throws; any other outcome fails the test. */
+export function corruptError(fn: () => unknown): CorruptDataError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CorruptDataError) return error;
+    throw error;
+  }
+  throw new Error('expected a CorruptDataError');
 }
