@@ -2,18 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPaperSplits } from '@fsnas/nb201';
+import { metricRecorder } from '@fsnas/experiments';
 import { describe, expect, it } from 'vitest';
-import { F1_CONFIG, executeF1, f1Finding, planF1, type MetricSink } from './index';
+import { F1_CONFIG, executeF1, f1Finding, planF1 } from './index';
 
-function recorder(): MetricSink & { rows: { values: Record<string, number>; step: number }[] } {
-  const rows: { values: Record<string, number>; step: number }[] = [];
-  return {
-    rows,
-    async logMetrics(values: Readonly<Record<string, number>>, step: number) {
-      rows.push({ values: { ...values }, step });
-    },
-  };
-}
 
 describe('F1 split diversity experiment', () => {
   it('plans one run per dataset', () => {
@@ -29,7 +21,7 @@ describe('F1 split diversity experiment', () => {
     writeFileSync(own, JSON.stringify({ metric: 'synflow', leaves: masks.map((m) => ({ mask: m.toRows() })) }));
     const out = join(dir, 'out');
     mkdirSync(out);
-    const sink = recorder();
+    const sink = metricRecorder();
     const result = await executeF1({ dataset: 'cifar10', source: 'paper', ownSplits: [own], png: false }, sink, out);
     const values = sink.rows[0]?.values ?? {};
     expect(values['families']).toBe(11);

@@ -2,9 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { f1SplitDiversity, familiesOf, groundTruth, readSplitFile, tableCsv, writeFigures, type F1Result } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
-import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
+import type { Budget, Finding, MetricSink, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
-import type { ActiveRun } from '@fsnas/tracking';
 import { F1_CONFIG, type F1Config } from './config';
 
 /** One MLflow run per dataset: the level groups of every family and the metric×metric distances. */
@@ -24,7 +23,6 @@ export function planF1(config: F1Config): PlannedRun<F1RunConfig>[] {
   }));
 }
 
-export type MetricSink = Pick<ActiveRun, 'logMetrics'>;
 
 /** Mean of the off-diagonal entries (null entries — families splitting different edges — skipped). */
 function offDiagonalMean(m: readonly (readonly (number | null)[])[]): number {

@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
 import { InvalidInputError, writableDataDir } from '@fsnas/core';
 import { loadCifar10, type Dataset } from '@fsnas/data';
-import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
+import type { Budget, Finding, MetricSink, PlannedRun } from '@fsnas/experiments';
 import { Mask, loadPaperSplits, type PaperSplits } from '@fsnas/nb201';
 import { initBackend } from '@fsnas/nn';
 import { BUDGET_SPECS, runBudgetSearch, type AlgoName, type SearchBudget } from '@fsnas/search';
-import type { ActiveRun } from '@fsnas/tracking';
 import { F2_CONFIG, type F2Config } from './config';
 
 /** One MLflow run: one algorithm on the full space or on one leaf of one split family. */
@@ -56,7 +55,6 @@ export function planF2(config: F2Config): PlannedRun<F2RunConfig>[] {
   return runs;
 }
 
-export type F2Sink = Pick<ActiveRun, 'logMetrics'>;
 
 /**
  * One search, logged per epoch (losses, accuracies, NB201 accuracy of the derived arch) and summarised:
@@ -64,7 +62,7 @@ export type F2Sink = Pick<ActiveRun, 'logMetrics'>;
  * leaf's best and the whole space's best. The search checkpoints under the data folder, so an
  * interrupted run resumes where it stopped.
  */
-export async function executeF2(config: F2RunConfig, run: F2Sink, outDir: string): Promise<{ derived: string; accuracy: number | null }> {
+export async function executeF2(config: F2RunConfig, run: MetricSink, outDir: string): Promise<{ derived: string; accuracy: number | null }> {
   await initBackend({ log: false });
   const mask = Mask.fromRows(config.mask);
   const name = `${config.algo}-${config.family}${config.leaf === null ? '' : `-leaf${config.leaf}`}-${config.search}-${config.seed}`;

@@ -1,21 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFinding } from '@fsnas/experiments';
+import { runFinding, metricRecorder } from '@fsnas/experiments';
 import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, startTestServer, type TestServer } from '@fsnas/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { F3_CONFIG, SUMMARY, executeF3, f3Finding, planF3, type MetricSink } from './index';
+import { F3_CONFIG, SUMMARY, executeF3, f3Finding, planF3 } from './index';
 
-/** Records what a run would log, so a run's content can be checked without a server. */
-function recorder(): MetricSink & { rows: { values: Record<string, number>; step: number }[] } {
-  const rows: { values: Record<string, number>; step: number }[] = [];
-  return {
-    rows,
-    async logMetrics(values: Readonly<Record<string, number>>, step: number) {
-      rows.push({ values: { ...values }, step });
-    },
-  };
-}
 
 describe('F3 plan', () => {
   it('plans one run per family and dataset plus one summary per dataset', () => {
@@ -28,7 +18,7 @@ describe('F3 plan', () => {
 describe('F3 execute', () => {
   it('logs per-family metrics and per-leaf curves and writes the leaf table', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-f3-'));
-    const sink = recorder();
+    const sink = metricRecorder();
     const result = await executeF3({ dataset: 'cifar10', metric: 'gradient_matching', source: 'paper', png: false }, sink, dir);
     const summary = sink.rows.find((r) => r.step === 0 && 'leaf_holding_best' in r.values);
     expect(summary?.values['leaf_holding_best']).toBe(result.metrics[0]?.leafHoldingBest);
@@ -41,7 +31,7 @@ describe('F3 execute', () => {
 
   it('the summary run writes every figure as HTML', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-f3-'));
-    await executeF3({ dataset: 'cifar100', metric: SUMMARY, source: 'paper', png: false }, recorder(), dir);
+    await executeF3({ dataset: 'cifar100', metric: SUMMARY, source: 'paper', png: false }, metricRecorder(), dir);
     for (const name of ['f3-accuracy-boxes', 'f3-leaf-sizes', 'f3-top-archs', 'f3-leaf-means']) expect(existsSync(join(dir, `${name}-cifar100.html`))).toBe(true);
   });
 });

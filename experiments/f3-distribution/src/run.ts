@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { f3Distribution, familiesOf, groundTruth, tableCsv, writeFigures, type F3Result } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
 import { InvalidInputError } from '@fsnas/core';
-import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
+import type { Budget, Finding, MetricSink, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
-import type { ActiveRun } from '@fsnas/tracking';
 import { F3_CONFIG, type F3Config } from './config';
 
 /** One MLflow run: one metric family on one dataset, or (metric 'all') the dataset's summary with the figures. */
@@ -36,8 +35,6 @@ function leavesOf(families: ReadonlyMap<string, readonly Mask[]>, metric: string
   return leaves;
 }
 
-/** The part of a run F3 writes to: metrics only (params and tags come from the plan). */
-export type MetricSink = Pick<ActiveRun, 'logMetrics'>;
 
 /** Compute one planned run: log its metrics and write its tables (and, for the summary, figures) into outDir. */
 export async function executeF3(config: F3RunConfig, run: MetricSink, outDir: string): Promise<F3Result> {

@@ -1,18 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { metricRecorder } from '@fsnas/experiments';
 import { describe, expect, it } from 'vitest';
-import { F4_CONFIG, SUMMARY, executeF4, f4Finding, planF4, type F4RunConfig, type MetricSink } from './index';
+import { F4_CONFIG, SUMMARY, executeF4, f4Finding, planF4, type F4RunConfig } from './index';
 
-function recorder(): MetricSink & { rows: { values: Record<string, number>; step: number }[] } {
-  const rows: { values: Record<string, number>; step: number }[] = [];
-  return {
-    rows,
-    async logMetrics(values: Readonly<Record<string, number>>, step: number) {
-      rows.push({ values: { ...values }, step });
-    },
-  };
-}
 
 const base: F4RunConfig = { dataset: 'cifar10', metric: 'synflow', source: 'paper', seeds: 5, samples: 40, budget: null, proxy: 'nwot', png: false };
 
@@ -27,7 +19,7 @@ describe('F4 selection experiment', () => {
 
   it('logs mean regret per method and one regret point per seed, with oracle at 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-f4-'));
-    const sink = recorder();
+    const sink = metricRecorder();
     await executeF4(base, sink, dir);
     const summary = sink.rows.find((r) => 'mean_regret.oracle' in r.values);
     expect(summary?.values['mean_regret.oracle']).toBe(0);
@@ -40,7 +32,7 @@ describe('F4 selection experiment', () => {
 
   it('the summary notes skipped methods and writes the figures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-f4-'));
-    const sink = recorder();
+    const sink = metricRecorder();
     await executeF4({ ...base, dataset: 'cifar100', metric: SUMMARY, seeds: 2, samples: 10 }, sink, dir);
     expect(readFileSync(join(dir, 'skipped.txt'), 'utf8')).toMatch(/no published scores for cifar100/);
     expect(existsSync(join(dir, 'f4-regret-cifar100.html'))).toBe(true);

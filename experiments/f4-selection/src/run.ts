@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { f4Selection, familiesOf, groundTruth, tableCsv, writeFigures, type F4Result } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
 import { InvalidInputError } from '@fsnas/core';
-import type { Budget, Finding, PlannedRun } from '@fsnas/experiments';
+import type { Budget, Finding, MetricSink, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
-import type { ActiveRun } from '@fsnas/tracking';
 import { F4_CONFIG, type F4Config } from './config';
 
 /** One MLflow run: one metric family on one dataset, or (metric 'all') the dataset's summary with figures. */
@@ -34,7 +33,6 @@ export function planF4(config: F4Config): PlannedRun<F4RunConfig>[] {
   });
 }
 
-export type MetricSink = Pick<ActiveRun, 'logMetrics'>;
 
 function leavesOf(families: ReadonlyMap<string, readonly Mask[]>, metric: string): readonly Mask[] {
   const leaves = families.get(metric);

@@ -18,6 +18,20 @@ export interface PlannedRun<C> {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** The part of a run that computes metrics write to, so a finding's computation can run without a server. */
+export type MetricSink = Pick<ActiveRun, 'logMetrics'>;
+
+/** A MetricSink that keeps what it is given: lets tests check what a run would log. */
+export function metricRecorder(): MetricSink & { readonly rows: { values: Record<string, number>; step: number }[] } {
+  const rows: { values: Record<string, number>; step: number }[] = [];
+  return {
+    rows,
+    async logMetrics(values: Readonly<Record<string, number>>, step: number) {
+      rows.push({ values: { ...values }, step });
+    },
+  };
+}
+
 export interface RunContext {
   /** The MLflow run: log metrics and artifacts here. */
   readonly run: ActiveRun;
