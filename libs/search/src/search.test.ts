@@ -6,7 +6,7 @@ import { tf } from '@fsnas/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from './checkpoint';
 import { runSearch, type SearchHooks } from './search';
-import { randomData, tinyConfig, useWasm } from './testing';
+import { ALL_VARIANTS, randomData, tinyConfig, useWasm } from './testing';
 import type { AlgoName, Compat } from './algorithms';
 import { withMask, SearchModel } from './supernet';
 import { batchOf, randomImages } from './testing';
@@ -29,18 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ALL: [AlgoName, Compat][] = [
-  ['darts', 'spec'],
-  ['darts2', 'spec'],
-  ['snas', 'spec'],
-  ['dsnas', 'spec'],
-  ['gdas', 'spec'],
-  ['rsps', 'spec'],
-  ['darts', 'reference'],
-  ['darts2', 'reference'],
-  ['snas', 'reference'],
-  ['dsnas', 'reference'],
-];
+const ALL = ALL_VARIANTS.map(([a, c]) => [a, c] as [AlgoName, Compat]);
 
 describe('runSearch', () => {
   it.each(ALL)('%s (%s): same seed ⇒ same run; another seed ⇒ another α', async (algo, compat) => {

@@ -4,7 +4,7 @@ import { makeBatch, makeImageSet, type ImageSet } from '@fsnas/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlgoName, Compat } from './algorithms';
 import { runSearch } from './search';
-import { TEST_NORMALIZATION, randomImages, tinyConfig, useWasm } from './testing';
+import { ALL_VARIANTS, TEST_NORMALIZATION, randomImages, tinyConfig, useWasm } from './testing';
 
 /**
  * A task whose best op is known by construction: labels are the argmax of a random *teacher* network
@@ -37,17 +37,8 @@ beforeAll(async () => {
   data = { train: labelled(randomImages(256, 8, 101)), valid: labelled(randomImages(256, 8, 102)) };
 });
 
-const CASES: [AlgoName, Compat][] = [
-  ['darts', 'spec'],
-  ['darts2', 'spec'],
-  ['snas', 'spec'],
-  ['dsnas', 'spec'],
-  ['gdas', 'spec'],
-  ['rsps', 'spec'],
-  ['darts', 'reference'],
-  ['snas', 'reference'],
-  ['dsnas', 'reference'],
-];
+// The reference DARTS-2nd overwrites α with the hypergradient (B12), so it has no stable derivation to check here.
+const CASES = ALL_VARIANTS.filter(([a, c]) => !(a === 'darts2' && c === 'reference')).map(([a, c]) => [a, c] as [AlgoName, Compat]);
 
 describe('synthetic task with a known best op (edge 4 = nor_conv_3x3)', () => {
   it.each(CASES)('%s (%s) derives the teacher architecture', async (algo, compat) => {

@@ -60,3 +60,17 @@ export function tinyConfig(algo: AlgoName, mask: Mask, over: Partial<SearchConfi
     ...over,
   };
 }
+
+/** Every search variant: each algorithm as its paper defines it, and the reference code's variants. */
+export const ALL_VARIANTS: readonly (readonly [AlgoName, Compat])[] = [
+  ['darts', 'spec'],
+  ['darts2', 'spec'],
+  ['snas', 'spec'],
+  ['dsnas', 'spec'],
+  ['gdas', 'spec'],
+  ['rsps', 'spec'],
+  ['darts', 'reference'],
+  ['darts2', 'reference'],
+  ['snas', 'reference'],
+  ['dsnas', 'reference'],
+];
