@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { workspaceRoot } from '@fsnas/core';
 import { f1Finding } from '@fsnas/experiment-f1-split-diversity';
+import { f2Finding } from '@fsnas/experiment-f2-oneshot-on-splits';
 import { f3Finding } from '@fsnas/experiment-f3-distribution';
 import { f4Finding } from '@fsnas/experiment-f4-selection';
 import { runFinding, type Finding } from '@fsnas/experiments';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   server = await startTestServer('fsnas-notebooks-test-');
   dataDir = mkdtempSync(join(tmpdir(), 'fsnas-notebooks-data-'));
   const tracker = { trackingUri: server.url, dataDir: server.dataDir };
-  for (const finding of [f1Finding, f3Finding, f4Finding] as Finding[]) {
+  for (const finding of [f1Finding, f2Finding, f3Finding, f4Finding] as Finding[]) {
     await runFinding(finding, { budget: 'smoke', tracker, outRoot: join(dataDir, 'results') });
   }
 }, SERVER_HOOK_TIMEOUT_MS);
@@ -29,7 +30,7 @@ const NOTEBOOKS = readdirSync(__dirname).filter((f) => f.endsWith('.ipynb')).sor
 
 describe('notebooks', () => {
   it('include one per finding and the template', () => {
-    expect(NOTEBOOKS).toEqual(['F1-split-diversity.ipynb', 'F3-distribution.ipynb', 'F4-selection.ipynb', 'template-new-analysis.ipynb']);
+    expect(NOTEBOOKS).toEqual(['F1-split-diversity.ipynb', 'F2-oneshot-on-splits.ipynb', 'F3-distribution.ipynb', 'F4-selection.ipynb', 'template-new-analysis.ipynb']);
   });
 
   it.each(NOTEBOOKS)('%s executes without a cell error and writes its figures as HTML and PNG', async (notebook) => {

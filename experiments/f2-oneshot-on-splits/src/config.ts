@@ -15,15 +15,15 @@ export interface F2Config {
 
 /**
  * smoke: the plumbing (2 algorithms, full space + 2 GM leaves, smoke-sized searches).
- * laptop: what fits `reproduce`'s hour on this 2-core machine: DARTS and RSPS (laptop-sized searches,
- *   ~1–2 CPU-minutes each) on the full space and on all 8 leaves of the gradient-matching split:
- *   18 searches.
+ * laptop: DARTS and RSPS (laptop-sized searches, ~1 CPU-minute each on tfjs-node, ~3 on wasm) on the
+ *   full space and on all 8 leaves of the gradient-matching split and of two zero-cost splits
+ *   (synflow, snip): 50 searches, about an hour on this 2-core machine with tfjs-node.
  * paper: every algorithm on the full space and on all 8 leaves of the gradient-matching split and of
  *   two zero-cost splits (synflow, snip): 6 × 25 = 150 searches at the paper's search budget (GPU).
  *   The runner skips finished runs and searches resume from checkpoints, so it can run in pieces.
  */
 export const F2_CONFIG: Readonly<Record<Budget, F2Config>> = {
   smoke: { search: 'smoke', algos: ['darts', 'rsps'], families: ['gradient_matching'], leaves: [0, 1], seed: 888 },
-  laptop: { search: 'laptop', algos: ['darts', 'rsps'], families: ['gradient_matching'], leaves: null, seed: 888 },
+  laptop: { search: 'laptop', algos: ['darts', 'rsps'], families: ['gradient_matching', 'synflow', 'snip'], leaves: null, seed: 888 },
   paper: { search: 'paper', algos: ['darts', 'darts2', 'snas', 'dsnas', 'gdas', 'rsps'], families: ['gradient_matching', 'synflow', 'snip'], leaves: null, seed: 888 },
 };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { F2_CONFIG, f2Finding, planF2 } from './index';
 
 describe('F2 plan', () => {
-  it('paper: every algorithm on the full space and on all leaves of GM + 2 zero-cost splits; laptop: DARTS and RSPS on the GM split', () => {
+  it('paper: every algorithm on the full space and on all leaves of GM + 2 zero-cost splits; laptop: DARTS and RSPS on the same splits', () => {
     const runs = planF2(F2_CONFIG.paper);
     expect(runs).toHaveLength(6 * (1 + 3 * 8));
     expect(new Set(runs.map((r) => r.config.family))).toEqual(new Set(['full', 'gradient_matching', 'synflow', 'snip']));
@@ -14,7 +14,8 @@ describe('F2 plan', () => {
     const size = (m: number[][]) => m.reduce((p, row) => p * row.reduce((a, b) => a + b, 0), 1);
     expect(gm.reduce((s, r) => s + size(r.config.mask), 0)).toBe(15625);
     expect(f2Finding.describeBudget('paper')).toMatch(/^150 searches/);
-    expect(planF2(F2_CONFIG.laptop)).toHaveLength(2 * (1 + 8));
+    expect(planF2(F2_CONFIG.laptop)).toHaveLength(2 * (1 + 3 * 8));
+    expect(new Set(planF2(F2_CONFIG.laptop).map((r) => r.config.family))).toEqual(new Set(['full', 'gradient_matching', 'synflow', 'snip']));
   });
 
   it('smoke plans 6 runs', () => {

@@ -123,6 +123,8 @@ export interface GroupedBarOptions {
   readonly yTitle: string;
   readonly barmode?: 'group' | 'stack';
   readonly yType?: 'linear' | 'log';
+  /** A dashed horizontal line across all categories (a baseline). */
+  readonly reference?: { readonly name: string; readonly value: number };
   readonly width?: number;
   readonly height?: number;
 }
@@ -131,13 +133,16 @@ export function groupedBarFigure(o: GroupedBarOptions): FigureSpec {
   const width = fitTitle(o.title, o.width ?? Math.max(900, 110 * o.categories.length));
   const height = o.height ?? 520;
   return {
-    data: o.series.map((s) => ({
-      type: 'bar',
-      name: s.name,
-      x: o.categories,
-      y: s.values,
-      ...(s.errors ? { error_y: { type: 'data', array: s.errors, visible: true } } : {}),
-    })),
+    data: [
+      ...o.series.map((s) => ({
+        type: 'bar',
+        name: s.name,
+        x: o.categories,
+        y: s.values,
+        ...(s.errors ? { error_y: { type: 'data', array: s.errors, visible: true } } : {}),
+      })),
+      ...(o.reference ? [{ type: 'scatter', mode: 'lines', name: o.reference.name, x: o.categories, y: o.categories.map(() => (o.reference as { value: number }).value), line: { dash: 'dash', color: 'black' } }] : []),
+    ],
     layout: layout(o.title, { barmode: o.barmode ?? 'group', yaxis: { title: { text: o.yTitle }, type: o.yType ?? 'linear' }, xaxis: { tickangle: -35 } }, width, height),
     width,
     height,

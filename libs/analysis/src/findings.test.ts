@@ -6,7 +6,7 @@ import { CorruptDataError, InvalidInputError } from '@fsnas/core';
 import { Mask, loadPaperSplits } from '@fsnas/nb201';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromCSV } from 'arquero';
-import { f1SplitDiversity, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, tableCsv, type SplitsByDataset } from './index';
+import { f1SplitDiversity, f2LeafFigure, f2Table, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, tableCsv, type SplitsByDataset } from './index';
 
 let bench: Benchmark;
 let paper: SplitsByDataset;
@@ -110,5 +110,32 @@ describe('split files', () => {
     expect(() => readSplitFile(write('e.json', { leaves: [] }))).toThrow(/non-empty "leaves"/);
     expect(() => readSplitFile(write('f.json', { leaves: [{ mask: rows }, { mask: [[1]] }] }))).toThrow(/leaves\[1\].*6x5/);
     expect(() => readSplitFile(join(dir, 'missing.json'))).toThrow(/split file not found/);
+  });
+});
+
+describe('F2 one-shot on splits', () => {
+  const searchesWith = (pick: (leaf: Mask) => number, full: number) => {
+    const acc = bench.accuracy('cifar10');
+    const leaves = (paper.get('cifar10')?.get('gradient_matching') ?? []).map((mask, leaf) => {
+      const stats = bench.stats(mask, 'cifar10');
+      return { algo: 'darts', family: 'gradient_matching', leaf, accuracy: acc[pick(mask)] as number, leafBest: stats.max, leafMean: stats.mean };
+    });
+    return [{ algo: 'darts', family: 'full', leaf: null, accuracy: full, leafBest: 0, leafMean: 0 }, ...leaves];
+  };
+  const bestIn = (mask: Mask) => bench.stats(mask, 'cifar10').bestIndex;
+
+  it('a search that always finds the leaf best has no regret, and its best leaf is the space best (leaves partition the space)', () => {
+    const spaceBest = bench.accuracy('cifar10')[bench.bestIndex('cifar10')] as number;
+    const [row] = f2Table(searchesWith(bestIn, spaceBest));
+    expect(row).toMatchObject({ algo: 'darts', family: 'gradient_matching', leaves: 8, meanRegretInLeaf: 0, bestDerived: spaceBest, leavesBeatingFull: 0 });
+    expect(f2Table(searchesWith(bestIn, 0))[0]?.leavesBeatingFull).toBe(8);
+    expect(f2LeafFigure(searchesWith(bestIn, 80), 'darts').data.map((t) => t.type)).toEqual(['bar', 'bar', 'scatter']);
+  });
+
+  it('a search that picks the first architecture of each leaf has positive regret; leaf runs without a full-space run are an error', () => {
+    const [row] = f2Table(searchesWith((m) => bench.indicesOf(m)[0] as number, 50));
+    expect(row?.meanRegretInLeaf).toBeGreaterThan(0);
+    expect(row?.meanDerived).toBeLessThanOrEqual(row?.bestDerived as number);
+    expect(() => f2Table(searchesWith(bestIn, 50).slice(1))).toThrow(InvalidInputError);
   });
 });

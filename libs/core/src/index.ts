@@ -6,3 +6,4 @@ export * from './progress';
 export * from './atomic-write';
 export * from './csv';
 export * from './rank-correlation';
+export * from './json-lines';

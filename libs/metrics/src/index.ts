@@ -20,3 +20,4 @@ export * from './edge';
 export * from './hybrid';
 export * from './bench';
 export * from './init';
+export * from './score-journal';

@@ -64,8 +64,8 @@ export interface ArchScore {
 }
 
 export interface ScoreOptions extends MetricSettings {
-  /** Called after each architecture (progress reporting). */
-  readonly onArch?: (done: number, total: number) => void;
+  /** Called after each architecture (progress reporting, journals), with its score and seconds taken. */
+  readonly onArch?: (done: number, total: number, score: ArchScore, seconds: number) => void;
 }
 
 /**
@@ -83,9 +83,10 @@ export function scoreArchitectures(archs: readonly Arch[], metrics: readonly str
   const batches: TensorBatch[] = needsNetwork ? s.source(s.seed, s.batches, s.batchSize).map(toTensors) : [];
   try {
     return archs.map((arch, i) => {
-      const values = scoreMask(Mask.single(arch), names, s, batches, archKey(arch));
-      options.onArch?.(i + 1, archs.length);
-      return { arch, values };
+      const started = performance.now();
+      const score = { arch, values: scoreMask(Mask.single(arch), names, s, batches, archKey(arch)) };
+      options.onArch?.(i + 1, archs.length, score, (performance.now() - started) / 1000);
+      return score;
     });
   } finally {
     for (const b of batches) tf.dispose([b.x, b.y]);

@@ -1,7 +1,8 @@
 import { InvalidInputError, Rng, readCsv, resolveDataFile } from '@fsnas/core';
-import { parseArch, type Arch } from '@fsnas/nb201';
+import { archKey, parseArch, type Arch } from '@fsnas/nb201';
 import { METRICS, type MetricName } from './registry';
-import { scoreArchitectures, type ScoreOptions } from './score';
+import { resolveSettings, scoreArchitectures, type ScoreOptions } from './score';
+import { ScoreJournal, journalSettings, type JournalScore } from './score-journal';
 import { spearman } from '@fsnas/core';
 
 /**
@@ -62,6 +63,7 @@ export interface ValidationRow {
   /** Largest |ours − NASLib| after unit conversion (analytic metrics only). */
   readonly maxAbsDiff?: number;
   readonly degenerate: number;
+  /** Mean seconds per architecture and metric (all metrics of an architecture are scored together). */
   readonly secondsPerArch: number;
 }
 
@@ -75,6 +77,10 @@ export interface ValidateOptions extends ScoreOptions {
   readonly rows?: readonly NaslibRow[];
   /** Called per metric group (columns scored together) for progress. */
   readonly onGroup?: (columns: readonly string[]) => void;
+  /** JSON-lines file of finished scores: a rerun with the same settings resumes from it. */
+  readonly journal?: string;
+  /** Called once before scoring with the architectures already in the journal. */
+  readonly onResume?: (done: number, total: number) => void;
 }
 
 /** Seeded sample of `n` rows (all rows when n ≥ the file's size). */
@@ -95,13 +101,8 @@ export function validateAgainstNaslib(options: ValidateOptions): ValidationRow[]
     return m;
   });
   options.onGroup?.(columns);
-  const started = performance.now();
-  const scored = scoreArchitectures(
-    rows.map((r) => r.arch),
-    metrics,
-    options,
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const scored = scoreResumably(rows, metrics, options);
+  const secondsPerArch = mean(scored.map((s) => s.seconds)) / columns.length;
   return columns.map((column, k) => {
     const metric = metrics[k] as MetricName;
     const ours = scored.map((s) => s.values[metric]?.value ?? NaN);
@@ -120,7 +121,32 @@ export function validateAgainstNaslib(options: ValidateOptions): ValidationRow[]
       naslibRhoAccuracy: spearman(theirs, accuracy),
       ...(maxAbsDiff !== undefined ? { maxAbsDiff } : {}),
       degenerate,
-      secondsPerArch: seconds / rows.length / columns.length,
+      secondsPerArch,
     };
   });
 }
+
+/** Scores of `rows` in order, taking finished ones from the journal and appending new ones to it. */
+function scoreResumably(rows: readonly NaslibRow[], metrics: readonly MetricName[], options: ValidateOptions): JournalScore[] {
+  const journal = options.journal !== undefined ? ScoreJournal.open(options.journal, journalSettings(resolveSettings(options), metrics)) : undefined;
+  const done = new Map<number, JournalScore>(journal?.scores);
+  const missing = rows.filter((r) => !done.has(r.index));
+  const byArch = new Map(missing.map((r) => [archKey(r.arch), r.index]));
+  options.onResume?.(rows.length - missing.length, rows.length);
+  scoreArchitectures(
+    missing.map((r) => r.arch),
+    metrics,
+    {
+      ...options,
+      onArch: (d, t, score, seconds) => {
+        const entry = { index: byArch.get(archKey(score.arch)) as number, values: score.values, seconds };
+        done.set(entry.index, entry);
+        journal?.append(entry);
+        options.onArch?.(d, t, score, seconds);
+      },
+    },
+  );
+  return rows.map((r) => done.get(r.index) as JournalScore);
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

@@ -1,36 +1,38 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { SplitTreeFormatError } from './errors';
-import { validateSplitNode, type SplitNodeRecord } from './split-tree';
+import { existsSync, rmSync } from 'node:fs';
+import { appendJsonLine, readJsonLines } from '@fsnas/core';
+import { validateSplitNode, writeSplitTree, type SplitNodeRecord, type SplitTreeDocument } from './split-tree';
+import { splitSupernet, type SplitOptions } from './splitter';
 
 /**
  * A journal of finished split nodes, one JSON line each, so an interrupted split resumes without
- * re-evaluating finished nodes (pass the records as `resume`). Lines are appended and fsynced one by
- * one; a torn last line (the process died mid-write) is ignored on reading.
+ * re-evaluating finished nodes (pass the records as `resume`).
  */
 export function appendNodeRecord(file: string, node: SplitNodeRecord): void {
-  mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify({ ...node, children: [] })}\n`);
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  appendJsonLine(file, { ...node, children: [] });
 }
 
 export function readNodeJournal(file: string): SplitNodeRecord[] {
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const complete = lines.slice(0, -1); // text after the last newline is an unfinished write
-  return complete.flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new SplitTreeFormatError(`${file}:${i + 1}`, `not valid JSON: ${(error as Error).message}`);
-    }
-    return [validateSplitNode(value, `${file}:${i + 1}`)];
+  return readJsonLines(file).map(({ line, value }) => validateSplitNode(value, `${file}:${line}`));
+}
+
+/** Where `splitToFile` keeps finished nodes until the tree is written. */
+export const nodeJournalOf = (out: string): string => `${out}.nodes.jsonl`;
+
+/**
+ * Split and write the tree to `out`, resuming from the node journal beside it if an earlier run
+ * was interrupted. The journal is removed once the whole tree is written.
+ */
+export async function splitToFile(options: SplitOptions, out: string): Promise<SplitTreeDocument> {
+  const journal = nodeJournalOf(out);
+  const doc = await splitSupernet({
+    ...options,
+    onNode: (node) => {
+      appendNodeRecord(journal, node);
+      options.onNode?.(node);
+    },
+    ...(existsSync(journal) ? { resume: readNodeJournal(journal) } : {}),
   });
+  writeSplitTree(out, doc);
+  rmSync(journal, { force: true });
+  return doc;
 }

@@ -9,6 +9,7 @@ import { registerAnalyzeCommand } from './analyze';
 import { registerSearchCommand } from './search';
 import { registerNetCommand } from './net';
 import { registerSplitCommand } from './split';
+import { registerValidateCommand } from './validate';
 
 /** Each command lives in its own module and registers itself on the program here. */
 export function registerCommands(program: Command): void {
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerSearchCommand(program);
   registerNetCommand(program);
   registerSplitCommand(program);
+  registerValidateCommand(program);
 }

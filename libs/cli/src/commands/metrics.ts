@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { InvalidInputError, Progress } from '@fsnas/core';
+import { InvalidInputError, Progress, writableDataDir } from '@fsnas/core';
 import {
   COMPAT_MODES,
   METRICS,
@@ -103,26 +105,42 @@ export function registerMetricsCommand(program: Command): Command {
     emit(options.json, { metric, scores }, () => scores.map((s) => `${s.index}\t${s.score}${s.degenerate ? `\t(degenerate: ${s.degenerate})` : ''}`).join('\n'));
   });
 
+  configureNaslibValidation(metrics.command('validate'));
+  return metrics;
+}
+
+/** The NASLib validation (`fsnas metrics validate`, also `fsnas validate metrics`). */
+export function configureNaslibValidation(cmd: Command): void {
   common(
-    metrics
-      .command('validate')
+    cmd
       .description("Spearman ρ of our proxies vs NAS-Bench-Suite-Zero's scores, and of each with NB201 accuracy")
       .option('--sample <n>', 'architectures sampled (seeded) from the 4,726 of the NASLib file', parseInteger, 500)
       .option('--sample-seed <n>', 'seed of the sample', parseInteger, 0)
       .option('--columns <list>', `comma-separated NASLib columns (default all: ${Object.keys(NASLIB_COLUMNS).join(',')})`)
-      .option('--accuracy <source>', 'nb201-valid (cifar10-valid, valid split, 200 epochs) | nb201-test (cifar10-valid test) | naslib (the file’s naslib_val_accuracy)', 'nb201-valid'),
-  ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string }) => {
+      .option('--accuracy <source>', 'nb201-valid (cifar10-valid, valid split, 200 epochs) | nb201-test (cifar10-valid test) | naslib (the file’s naslib_val_accuracy)', 'nb201-valid')
+      .option('--journal <file>', 'JSON-lines file of finished scores; a rerun with the same settings resumes from it (default: data/metrics/scores-<settings hash>.jsonl)'),
+  ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string; journal?: string }) => {
     const columns = options.columns ? options.columns.split(',').map((c) => c.trim()) : Object.keys(NASLIB_COLUMNS);
     const rows = loadNaslibScores();
     const accuracy = accuracySource(options.accuracy, rows);
     if (columns.some((c) => METRICS[NASLIB_COLUMNS[c] ?? 'num_params'].evaluation.kind === 'network')) await initBackend();
     const n = Math.min(options.sample, rows.length);
-    const progress = new Progress({ label: `metrics validate [${columns.join(',')}]`, total: n, unit: 'arch' });
-    const table = validateAgainstNaslib({ ...settings(options), sample: n, sampleSeed: options.sampleSeed, columns, rows, accuracy, onArch: () => progress.tick() });
+    const journal = options.journal ?? defaultJournal(settings(options), columns);
+    let progress: Progress | undefined;
+    const onResume = (done: number, total: number) => {
+      process.stderr.write(`metrics validate: journal ${journal} (${done}/${total} architectures already scored)\n`);
+      progress = new Progress({ label: `metrics validate [${columns.join(',')}]`, total: total - done, unit: 'arch' });
+    };
+    const table = validateAgainstNaslib({ ...settings(options), sample: n, sampleSeed: options.sampleSeed, columns, rows, accuracy, journal, onResume, onArch: () => progress?.tick() });
     const result = { accuracy: options.accuracy, sample: n, sample_seed: options.sampleSeed, settings: settings(options), rows: table };
     emit(options.json, result, () => formatValidation(table, options.accuracy));
   });
-  return metrics;
+}
+
+/** Same settings and columns ⇒ same file, so rerunning an interrupted command resumes it. */
+function defaultJournal(s: ReturnType<typeof settings>, columns: readonly string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify({ ...s, columns: [...columns].sort() })).digest('hex').slice(0, 12);
+  return join(writableDataDir(), 'metrics', `scores-${hash}.jsonl`);
 }
 
 function accuracySource(source: string, rows: ReturnType<typeof loadNaslibScores>): (index: number) => number {

@@ -1,14 +1,12 @@
-import { existsSync, rmSync } from 'node:fs';
 import { InvalidInputError } from '@fsnas/core';
 import { createEdgeMetric } from '@fsnas/metrics';
 import { initBackend } from '@fsnas/nn';
 import {
   RANDOM_METRIC,
-  appendNodeRecord,
   planSplit,
   randomSplit,
-  readNodeJournal,
   splitSupernet,
+  splitToFile,
   writeSplitTree,
   type EdgePolicy,
   type SplitTreeDocument,
@@ -60,10 +58,8 @@ export function registerSplitCommand(program: Command): void {
       };
       planSplit(plan); // bad branching factors or edges fail here, before any network is built
       const doc = options.metric === RANDOM_METRIC ? randomSplit(plan) : await metricSplit(options, plan);
-      if (options.out) {
-        writeSplitTree(options.out, doc);
-        rmSync(journalOf(options.out), { force: true });
-      }
+      // Metric splits write as they go (resumable); a random split is instant and written here.
+      if (options.out && options.metric === RANDOM_METRIC) writeSplitTree(options.out, doc);
       const leaves = doc.leaves.map((l) => ({ index: l.index, mask: l.mask, size: l.size }));
       emit(options.json, { metric: doc.metric, leaves, tree: doc }, () =>
         [`${doc.metric}: ${leaves.length} sub-supernets`, ...doc.leaves.map((l) => `  leaf ${l.index}  size ${String(l.size).padStart(5)}  ${l.mask.map((row) => row.join('')).join(' ')}`), options.out ? `written to ${options.out}` : ''].filter(Boolean).join('\n'),
@@ -80,17 +76,8 @@ async function metricSplit(options: SplitCliOptions, plan: Parameters<typeof ran
     ...(options.batches ? { batches: options.batches } : {}),
   });
   await initBackend();
-  // Each finished node goes to a journal beside the output, so an interrupted split resumes there.
-  const journal = options.out ? journalOf(options.out) : undefined;
-  return splitSupernet({
-    ...plan,
-    metric,
-    ...(journal ? { onNode: (node) => appendNodeRecord(journal, node) } : {}),
-    ...(journal && existsSync(journal) ? { resume: readNodeJournal(journal) } : {}),
-  });
+  return options.out ? splitToFile({ ...plan, metric }, options.out) : splitSupernet({ ...plan, metric });
 }
-
-const journalOf = (out: string): string => `${out}.nodes.jsonl`;
 
 function parseList(text: string, flag: string): number[] {
   const values = text.split(',').map((t) => Number(t.trim()));
