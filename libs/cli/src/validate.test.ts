@@ -9,12 +9,13 @@ describe('fsnas validate splits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-validate-'));
     const r = await fsnas('validate', 'splits', '--metrics', 'num_params', '--dir', dir, '--json');
     expect(r.status).toBe(0);
-    const rows = JSON.parse(r.stdout) as { metric: string; sameLeavesInOrder: boolean; levelDistances: number[]; timing: { seconds: number; resumed: boolean } }[];
+    const { rows, computed } = JSON.parse(r.stdout) as { computed: string[]; rows: { metric: string; sameLeavesInOrder: boolean; levelDistances: number[]; timing: { seconds: number; resumed: boolean; backend: string } }[] };
+    expect(computed).toEqual(['num_params']);
     // num_params depends on neither data nor initialisation: an exact-match target (linear_regions: splitter.test.ts).
     expect(rows.map((row) => row.metric)).toEqual(['num_params']);
     for (const row of rows) {
       expect(row).toMatchObject({ sameLeavesInOrder: true, levelDistances: [0, 0, 0] });
-      expect(row.timing.resumed).toBe(false);
+      expect(row.timing).toMatchObject({ resumed: false, backend: expect.stringMatching(/^(wasm|cpu|node|node-gpu)$/) });
     }
     expect(readdirSync(dir).sort()).toEqual(['num_params.json', 'num_params.timing.json']);
     const again = await fsnas('validate', 'splits', '--metrics', 'num_params', '--dir', dir);

@@ -1,17 +1,19 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidInputError, writableDataDir, writeFileAtomic } from '@fsnas/core';
-import { createEdgeMetric } from '@fsnas/metrics';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { FsnasError, InvalidInputError, writableDataDir, writeFileAtomic } from '@fsnas/core';
 import { loadPaperSplits, type Mask } from '@fsnas/nb201';
-import { initBackend } from '@fsnas/nn';
-import { compareWithFamily, readSplitTree, splitToFile, type SplitComparison } from '@fsnas/splitting';
+import { compareWithFamily, readSplitTree, type SplitComparison } from '@fsnas/splitting';
 import type { Command } from 'commander';
-import { emit } from '../cli-kit';
+import { emit, parseInteger } from '../cli-kit';
 import { configureNaslibValidation } from './metrics';
 
-/** The paper's CIFAR-10 setting (REFERENCE_SPEC §3): 8 leaves, binary, edges 0,1,2, seed 888, reference mode. */
-const PAPER_SPLIT = { leaves: 8, branching: [2], edges: { kind: 'order' as const, edges: [0, 1, 2] }, seed: 888, compat: 'reference' as const };
+/** `fsnas split` arguments of the paper's CIFAR-10 setting (REFERENCE_SPEC §3). */
+const PAPER_SPLIT_ARGS = ['--dataset', 'cifar10', '--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
 const PAPER_SEED_METRIC = /^random_seed\d+$/;
+const BIN = fileURLToPath(new URL('../../bin/fsnas.mjs', import.meta.url));
 
 interface Timing {
   readonly seconds: number;
@@ -39,42 +41,75 @@ export function registerValidateCommand(program: Command): void {
     .description("split with every metric of the paper's CIFAR-10 splits (reference mode, seed 888, edges 0,1,2) and compare with the paper, level by level; finished splits are reused")
     .option('--metrics <list>', 'comma-separated metrics (default: all of the paper\'s CIFAR-10 metric splits)')
     .option('--dir <dir>', 'where split trees and timings are kept (default: data/validation/splits)')
+    .option('--jobs <n>', 'splits run at once, each in its own `fsnas split` process (one core each)', parseInteger, 2)
     .option('--json', 'print the table as JSON')
-    .action(async (options: { metrics?: string; dir?: string; json?: boolean }) => {
+    .action(async (options: { metrics?: string; dir?: string; jobs: number; json?: boolean }) => {
       const paper = loadPaperSplits().get('cifar10') as ReadonlyMap<string, readonly Mask[]>;
       const available = [...paper.keys()].filter((m) => !PAPER_SEED_METRIC.test(m));
       const metrics = options.metrics ? options.metrics.split(',').map((m) => m.trim()) : available;
       for (const m of metrics) if (!available.includes(m)) throw new InvalidInputError(`the paper has no CIFAR-10 split for '${m}'; available: ${available.join(', ')}`);
       const dir = options.dir ?? join(writableDataDir(), 'validation', 'splits');
-      const rows: SplitAgreementRow[] = [];
-      for (const metric of metrics) rows.push(await agreement(metric, paper.get(metric) as readonly Mask[], dir));
-      emit(options.json, rows, () => formatAgreement(rows));
+      if (options.jobs < 1) throw new InvalidInputError(`--jobs must be at least 1, got ${options.jobs}`);
+      const started = performance.now();
+      const pending = metrics.filter((m) => !existsSync(treeFile(dir, m)));
+      await inParallel(pending, options.jobs, (metric) => splitInChild(metric, dir));
+      const wall = (performance.now() - started) / 1000;
+      const rows = metrics.map((metric) => agreement(metric, paper.get(metric) as readonly Mask[], dir));
+      emit(options.json, { rows, wallSeconds: wall, jobs: options.jobs, computed: pending }, () => formatAgreement(rows, wall, options.jobs, pending.length));
     });
 }
 
-async function agreement(metric: string, family: readonly Mask[], dir: string): Promise<SplitAgreementRow> {
-  const file = join(dir, `${metric}.json`);
-  const timingFile = join(dir, `${metric}.timing.json`);
-  if (!existsSync(file)) {
-    const backend = await initBackend();
-    const resumed = existsSync(`${file}.nodes.jsonl`);
-    const started = performance.now();
-    await splitToFile({ ...PAPER_SPLIT, metric: createEdgeMetric(metric, { dataset: 'cifar10', seed: PAPER_SPLIT.seed, compat: 'reference', batchSize: 16 }) }, file);
-    const timing: Timing = { seconds: (performance.now() - started) / 1000, backend: backend.name, resumed };
-    writeFileAtomic(timingFile, `${JSON.stringify(timing)}\n`);
+const treeFile = (dir: string, metric: string): string => join(dir, `${metric}.json`);
+const timingFile = (dir: string, metric: string): string => join(dir, `${metric}.timing.json`);
+
+/**
+ * One split in its own process: tfjs runs a split on one core, so separate processes are what
+ * uses both cores. `fsnas split --out` journals its nodes, so an interrupted validation resumes.
+ */
+async function splitInChild(metric: string, dir: string): Promise<void> {
+  const out = treeFile(dir, metric);
+  const resumed = existsSync(`${out}.nodes.jsonl`);
+  const started = performance.now();
+  const child = promisify(execFile)(process.execPath, [BIN, 'split', '--metric', metric, ...PAPER_SPLIT_ARGS, '--out', out], { maxBuffer: 64 << 20 });
+  let backend = 'unknown';
+  child.child.stderr?.on('data', (chunk: Buffer) => {
+    backend = /fsnas: tfjs backend (\S+)/.exec(chunk.toString())?.[1] ?? backend;
+    process.stderr.write(chunk);
+  });
+  try {
+    await child;
+  } catch (error) {
+    throw new FsnasError('SPLIT_FAILED', `the ${metric} split failed (its finished nodes are kept in ${out}.nodes.jsonl; rerun to resume): ${(error as Error).message.split('\n')[0]}`);
   }
+  const timing: Timing = { seconds: (performance.now() - started) / 1000, backend, resumed };
+  writeFileAtomic(timingFile(dir, metric), `${JSON.stringify(timing)}\n`);
+}
+
+/** Run `task` on every item with at most `jobs` running at once; the first failure is thrown after the others end. */
+async function inParallel<T>(items: readonly T[], jobs: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item).catch((e: unknown) => void errors.push(e));
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  if (errors.length) throw errors[0];
+}
+
+function agreement(metric: string, family: readonly Mask[], dir: string): SplitAgreementRow {
+  const file = treeFile(dir, metric);
   const comparison: SplitComparison = compareWithFamily(readSplitTree(file), family);
   return {
     metric,
     sameLeavesInOrder: comparison.sameLeavesInOrder,
     sameLeafSet: comparison.sameLeafSet,
     levelDistances: comparison.levels.map((l) => l.mean),
-    timing: existsSync(timingFile) ? (JSON.parse(readFileSync(timingFile, 'utf8')) as Timing) : null,
+    timing: existsSync(timingFile(dir, metric)) ? (JSON.parse(readFileSync(timingFile(dir, metric), 'utf8')) as Timing) : null,
     file,
   };
 }
 
-function formatAgreement(rows: readonly SplitAgreementRow[]): string {
+function formatAgreement(rows: readonly SplitAgreementRow[], wall: number, jobs: number, computed: number): string {
   const head = `${'metric'.padEnd(18)} ${'exact, in order'.padStart(15)} ${'same leaves'.padStart(11)}  distance per level   ${'seconds'.padStart(8)}  backend`;
   const lines = rows.map((r) => {
     const t = r.timing;
@@ -82,5 +117,5 @@ function formatAgreement(rows: readonly SplitAgreementRow[]): string {
     return `${r.metric.padEnd(18)} ${String(r.sameLeavesInOrder).padStart(15)} ${String(r.sameLeafSet).padStart(11)}  ${r.levelDistances.map((d) => d.toFixed(2)).join(' / ').padEnd(19)} ${seconds.padStart(8)}  ${t?.backend ?? '?'}`;
   });
   const total = rows.reduce((s, r) => s + (r.timing?.seconds ?? 0), 0);
-  return [head, ...lines, `all metrics: ${total.toFixed(0)} s (+ = resumed, partial time)`].join('\n');
+  return [head, ...lines, `sum of split times: ${total.toFixed(0)} s (+ = resumed, partial); this run: ${computed} split(s) in ${wall.toFixed(0)} s wall with ${jobs} job(s)`].join('\n');
 }
