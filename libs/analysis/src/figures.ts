@@ -123,8 +123,10 @@ export interface GroupedBarOptions {
   readonly yTitle: string;
   readonly barmode?: 'group' | 'stack';
   readonly yType?: 'linear' | 'log';
-  /** A dashed horizontal line across all categories (a baseline). */
+  /** A dashed horizontal line across the plot, labelled (a baseline). */
   readonly reference?: { readonly name: string; readonly value: number };
+  /** y-axis range; default plotly's (from 0 for bars). */
+  readonly yRange?: readonly [number, number];
   readonly width?: number;
   readonly height?: number;
 }
@@ -133,17 +135,29 @@ export function groupedBarFigure(o: GroupedBarOptions): FigureSpec {
   const width = fitTitle(o.title, o.width ?? Math.max(900, 110 * o.categories.length));
   const height = o.height ?? 520;
   return {
-    data: [
-      ...o.series.map((s) => ({
-        type: 'bar',
-        name: s.name,
-        x: o.categories,
-        y: s.values,
-        ...(s.errors ? { error_y: { type: 'data', array: s.errors, visible: true } } : {}),
-      })),
-      ...(o.reference ? [{ type: 'scatter', mode: 'lines', name: o.reference.name, x: o.categories, y: o.categories.map(() => (o.reference as { value: number }).value), line: { dash: 'dash', color: 'black' } }] : []),
-    ],
-    layout: layout(o.title, { barmode: o.barmode ?? 'group', yaxis: { title: { text: o.yTitle }, type: o.yType ?? 'linear' }, xaxis: { tickangle: -35 } }, width, height),
+    data: o.series.map((s) => ({
+      type: 'bar',
+      name: s.name,
+      x: o.categories,
+      y: s.values,
+      ...(s.errors ? { error_y: { type: 'data', array: s.errors, visible: true } } : {}),
+    })),
+    layout: layout(
+      o.title,
+      {
+        barmode: o.barmode ?? 'group',
+        yaxis: { title: { text: o.yTitle }, type: o.yType ?? 'linear', ...(o.yRange ? { range: [...o.yRange] } : {}) },
+        xaxis: { tickangle: -35 },
+        ...(o.reference
+          ? {
+              shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: o.reference.value, y1: o.reference.value, line: { dash: 'dash', color: 'black', width: 2 } }],
+              annotations: [{ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: o.reference.value, yanchor: 'bottom', showarrow: false, text: `${o.reference.name}: ${o.reference.value.toFixed(2)}` }],
+            }
+          : {}),
+      },
+      width,
+      height,
+    ),
     width,
     height,
   };

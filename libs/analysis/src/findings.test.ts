@@ -129,7 +129,9 @@ describe('F2 one-shot on splits', () => {
     const [row] = f2Table(searchesWith(bestIn, spaceBest));
     expect(row).toMatchObject({ algo: 'darts', family: 'gradient_matching', leaves: 8, meanRegretInLeaf: 0, bestDerived: spaceBest, leavesBeatingFull: 0 });
     expect(f2Table(searchesWith(bestIn, 0))[0]?.leavesBeatingFull).toBe(8);
-    expect(f2LeafFigure(searchesWith(bestIn, 80), 'darts').data.map((t) => t.type)).toEqual(['bar', 'bar', 'scatter']);
+    const figure = f2LeafFigure(searchesWith(bestIn, 80), 'darts');
+    expect(figure.data.map((t) => t.type)).toEqual(['bar', 'bar']);
+    expect(figure.layout['shapes']).toMatchObject([{ y0: 80, y1: 80 }]);
   });
 
   it('a search that picks the first architecture of each leaf has positive regret; leaf runs without a full-space run are an error', () => {
