@@ -1,5 +1,8 @@
-import { Mask, parseArch, type Arch } from '@fsnas/nb201';
-import { currentBackend, initBackend } from '@fsnas/nn';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { workspaceRoot } from '@fsnas/core';
+import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
+import { currentBackend, initBackend, peerPython } from '@fsnas/nn';
 import { gaussianBatchSource, type BatchSource } from './data';
 import { createEdgeMetric } from './edge';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
@@ -21,7 +24,13 @@ export interface MetricBenchRow {
   readonly repeats: number;
   readonly work: string;
   readonly backend: string;
+  /** PyTorch peer (tools/bench/peer_zero_cost.py, NASLib's definition) on the same architectures, and ours / its. */
+  readonly peerMs?: number;
+  readonly ratio?: number;
 }
+
+/** Proxies the PyTorch peer implements (one or two passes each, NASLib's definitions). */
+const PEER_METRICS: readonly MetricName[] = ['grad_norm', 'snip', 'synflow', 'jacob_cov', 'nwot'];
 
 export interface BenchMetricsOptions {
   readonly metrics?: readonly MetricName[];
@@ -30,6 +39,8 @@ export interface BenchMetricsOptions {
   readonly perArchBatch?: number;
   readonly splitBatch?: number;
   readonly splitNode?: boolean;
+  /** Time the PyTorch peer too, when a Python with torch is found (default true). */
+  readonly peer?: boolean;
   readonly source?: BatchSource;
   /** Called after each row (progress). */
   readonly onRow?: (row: MetricBenchRow) => void;
@@ -62,6 +73,7 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
     rows.push(row);
     options.onRow?.(row);
   };
+  const peer = options.peer === false ? new Map<MetricName, number>() : peerTimes(metrics.filter((m) => PEER_METRICS.includes(m)), archs, perArchBatch, repeats);
   for (const metric of metrics) {
     if (METRICS[metric].evaluation.kind === 'pairwise') continue;
     const times: number[] = [];
@@ -72,7 +84,8 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
         times.push(performance.now() - t);
       }
     }
-    push({ workload: 'per-arch', metric, medianMs: median(times), repeats: times.length, work: `1 arch, batch ${perArchBatch}, C=16 N=5`, backend });
+    const peerMs = options.peer === false ? undefined : peer.get(metric);
+    push({ workload: 'per-arch', metric, medianMs: median(times), repeats: times.length, work: `1 arch, batch ${perArchBatch}, C=16 N=5`, backend, ...(peerMs ? { peerMs, ratio: median(times) / peerMs } : {}) });
   }
   if (options.splitNode ?? true) {
     const parent = Mask.full();
@@ -89,4 +102,22 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
     }
   }
   return rows;
+}
+
+/** Median ms per metric of the PyTorch peer, or an empty map when no Python with torch is found (said on stderr). */
+function peerTimes(metrics: readonly MetricName[], archs: readonly Arch[], batch: number, repeats: number): Map<MetricName, number> {
+  const python = peerPython();
+  if (metrics.length === 0) return new Map();
+  if (!python) {
+    process.stderr.write('bench metrics: no Python with torch, PyTorch peer skipped (see tools/bench/requirements.txt)\n');
+    return new Map();
+  }
+  const spec = { archs: archs.map(formatArch), metrics, batch, C: 16, N: 5, classes: 10, repeats, threads: 2 };
+  const res = spawnSync(python, [join(workspaceRoot(), 'tools', 'bench', 'peer_zero_cost.py'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) {
+    process.stderr.write(`bench metrics: PyTorch peer failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}\n`);
+    return new Map();
+  }
+  const out = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { rows: { metric: MetricName; median_ms: number }[] };
+  return new Map(out.rows.map((r) => [r.metric, r.median_ms]));
 }

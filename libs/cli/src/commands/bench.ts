@@ -58,8 +58,11 @@ export function registerBenchCommand(program: Command): Command {
 
 function formatMetricRows(rows: readonly MetricBenchRow[]): string {
   return [
-    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'median ms'.padStart(10)}  work (backend)`,
-    ...rows.map((r) => `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.medianMs.toFixed(0).padStart(10)}  ${r.work} (${r.backend}, median of ${r.repeats})`),
+    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'median ms'.padStart(10)} ${'torch ms'.padStart(9)} ${'ours/torch'.padStart(10)}  work (backend)`,
+    ...rows.map(
+      (r) =>
+        `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.medianMs.toFixed(0).padStart(10)} ${(r.peerMs?.toFixed(0) ?? '–').padStart(9)} ${(r.ratio ? `${r.ratio.toFixed(2)}×` : '–').padStart(10)}  ${r.work} (${r.backend}, median of ${r.repeats})`,
+    ),
   ].join('\n');
 }
 
