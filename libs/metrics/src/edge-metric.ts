@@ -1,3 +1,4 @@
+import type { NB201Network } from '@fsnas/nn';
 import type { Mask } from '@fsnas/nb201';
 
 /**
@@ -23,6 +24,11 @@ export interface EdgeRequest {
   readonly edge: number;
   /** All candidates of one call share initial weights and batches drawn from this seed. */
   readonly seed: number;
+  /**
+   * Trained weights of the mask being split (a warm-up between levels): the candidates start from
+   * them instead of a fresh seeded init. Shapes must match the metric's network (same C and N).
+   */
+  readonly weights?: NB201Network;
 }
 
 /** The interface the splitter drives: any architecture-evaluation metric can split a supernet. */

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Mask } from '@fsnas/nb201';
+import { NB201Network } from '@fsnas/nn';
 import { createEdgeMetric } from './edge';
 import { gaussianBatchSource } from './data';
 import { TINY, useTestBackend } from './testing';
@@ -34,6 +35,26 @@ describe('EdgeMetric (few-shot interface)', () => {
     expect(b.values).toEqual(a.values);
     const c = await metric.evaluateEdge({ candidates, parent, edge: 0, seed: 4 });
     expect(c.values).not.toEqual(a.values);
+  });
+
+  it('candidates start from warm-up weights when the request has them (scalar and pairwise metrics)', async () => {
+    const trained = (seed: number) => new NB201Network(parent, { ...TINY, seed });
+    const [w1, w2] = [trained(11), trained(12)];
+    try {
+      for (const name of ['snip', 'gradient_matching']) {
+        const metric = createEdgeMetric(name, settings);
+        const ask = (weights?: NB201Network) => metric.evaluateEdge({ candidates, parent, edge: 0, seed: 3, ...(weights ? { weights } : {}) });
+        const [a, again, b, fresh] = [await ask(w1), await ask(w1), await ask(w2), await ask()];
+        expect(again.matrix, name).toEqual(a.matrix);
+        expect(b.matrix, name).not.toEqual(a.matrix);
+        expect(fresh.matrix, name).not.toEqual(a.matrix);
+      }
+      // The caller's network is read, not consumed.
+      expect(w1.params.count()).toBeGreaterThan(0);
+    } finally {
+      w1.dispose();
+      w2.dispose();
+    }
   });
 
   it('gradient matching: a cosine similarity matrix in [−1, 1]; `none` has no gradient on its edge but shares the rest', async () => {

@@ -72,9 +72,8 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
   }
 
   const batches: TensorBatch[] = s.source(seed, s.batches, s.batchSize).map(toTensors);
-  const sourceMask = s.compat === 'reference' ? Mask.full() : request.parent;
-  const source = new NB201Network(sourceMask, { ...s.network, seed, init: buildScheme(s.init) });
-  applyMetricInit(source, s.init, seed);
+  const fresh = request.weights ? undefined : freshSource(s, seed, request.parent);
+  const source = request.weights ?? (fresh as NB201Network);
   try {
     if (ev.kind === 'pairwise') return gradientMatching(request, s, batches, source);
     const masks = useReference ? [...request.candidates, request.parent] : [...request.candidates];
@@ -82,9 +81,16 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
     const reference = useReference ? details.pop() : undefined;
     return finishScalar(details, reference);
   } finally {
-    source.dispose();
+    fresh?.dispose();
     for (const b of batches) tf.dispose([b.x, b.y]);
   }
+}
+
+/** The shared initial weights of one call: the parent (reference mode: the full supernet), seeded. */
+function freshSource(s: ResolvedSettings, seed: number, parent: Mask): NB201Network {
+  const source = new NB201Network(s.compat === 'reference' ? Mask.full() : parent, { ...s.network, seed, init: buildScheme(s.init) });
+  applyMetricInit(source, s.init, seed);
+  return source;
 }
 
 function finishScalar(details: MetricValue[], reference: MetricValue | undefined): DetailedEdgeEvaluation {

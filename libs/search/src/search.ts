@@ -57,8 +57,10 @@ export interface SearchHooks {
   readonly stopAfterEpochs?: number;
   /** Progress line on stderr (default true). */
   readonly progress?: boolean;
-  /** Overwrite the initial weights (tests: a teacher's weights), before any resume. */
+  /** Overwrite the initial weights (tests: a teacher's weights; warm-up: the parent's), before any resume. */
   readonly initWeights?: (net: NB201Network) => void;
+  /** The trained network at the end of the run, before it is disposed (copy what you keep). */
+  readonly onTrained?: (net: NB201Network) => void;
   /** Extra log lines (pruning, resume); default stderr unless FSNAS_QUIET=1. */
   readonly log?: (line: string) => void;
 }
@@ -122,6 +124,7 @@ export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Pro
       hooks.onEpoch?.(record);
       if (hooks.checkpointPath) writeCheckpoint(hooks.checkpointPath, { header: { configHash: hash, epochsDone: epoch + 1, alpha: record.alpha, adam: adam.state, mask: model.mask.toRows(), history, rng: { seed: config.seed, nextEpoch: epoch + 1 } }, tensors: snapshot(model, sgd) });
     }
+    hooks.onTrained?.(model.net);
     const last = history[history.length - 1];
     const arch = last ? parseDerived(last.derived) : argmaxDerive(model);
     return {

@@ -1,3 +1,4 @@
+import type { NB201Network } from '@fsnas/nn';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@fsnas/core';
 import type { EdgeMetric } from '@fsnas/metrics';
@@ -117,24 +118,35 @@ describe('splitSupernet', () => {
     expect(restricted.root.edgeCandidates!.map((c) => c.edge)).toEqual([1, 2]);
   });
 
-  it('calls the warm-up hook once per node, before its evaluation, and onNode after it', async () => {
+  it('warms up once per node before its evaluation: the metric sees its weights, children continue from them, each is disposed after its subtree', async () => {
     const events: string[] = [];
+    // Stand-ins for trained networks: only identity and disposal matter to the splitter.
+    const network = (name: string) => ({ name, dispose: () => void events.push(`dispose ${name}`) }) as unknown as NB201Network & { name: string };
     const metric = scalarMetric('trace', (c, req) => {
-      events.push(`eval ${req.edge}`);
+      events.push(`eval ${req.edge} on ${(req.weights as { name?: string } | undefined)?.name}`);
       return c.allowedOps(req.edge)[0]!;
     });
-    await splitSupernet(
-      paperOptions(metric, {
-        leaves: 4,
-        compat: 'none',
-        warmup: async (mask, level) => void events.push(`warm ${level} ${mask.size}`),
-        onNode: (n) => events.push(`node ${n.path.join('.')}`),
-      }),
-    );
-    expect(events.filter((e) => e.startsWith('warm'))).toEqual(['warm 0 15625', 'warm 1 9375', 'warm 1 6250']);
-    expect(events[0]).toBe('warm 0 15625');
-    expect(events[1]).toBe('eval 0');
-    expect(events.filter((e) => e.startsWith('node'))).toEqual(['node ', 'node 0', 'node 1']);
+    const options = paperOptions(metric, {
+      leaves: 4,
+      compat: 'none',
+      warmup: async (mask, level, parent) => {
+        const name = `w${level}.${mask.size}`;
+        events.push(`warm ${name} from ${(parent as { name?: string } | undefined)?.name}`);
+        return network(name);
+      },
+      onNode: (n) => events.push(`node ${n.path.join('.')}`),
+    });
+    await splitSupernet(options);
+    // The metric is called once per candidate: keep one line per run of identical events.
+    expect(events.filter((e, i) => e !== events[i - 1])).toEqual([
+      'warm w0.15625 from undefined', 'eval 0 on w0.15625', 'node ',
+      'warm w1.9375 from w0.15625', 'eval 1 on w1.9375', 'node 0', 'dispose w1.9375',
+      'warm w1.6250 from w0.15625', 'eval 1 on w1.6250', 'node 1', 'dispose w1.6250',
+      'dispose w0.15625',
+    ]);
+    await expect(splitSupernet({ ...options, resume: [] })).resolves.toBeDefined();
+    const tree = await splitSupernet(paperOptions(hashScalarMetric(), { leaves: 4, compat: 'none' }));
+    await expect(splitSupernet({ ...options, resume: [tree.root] })).rejects.toThrow(/warm-up cannot resume/);
   });
 
   it('reports progress on its stream: the node being evaluated, rate and ETA', async () => {

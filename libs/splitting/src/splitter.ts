@@ -1,6 +1,7 @@
 import { Progress } from '@fsnas/core';
 import type { EdgeEvaluation, EdgeMetric } from '@fsnas/metrics';
 import { Mask, NUM_EDGES } from '@fsnas/nb201';
+import type { NB201Network } from '@fsnas/nn';
 import { ascendingSplit, leafCount, treeShape, type ShapeNode } from './branching';
 import { disjointCandidates } from './candidates';
 import { edgeScore, levelEdges, type EdgePolicy } from './edge-policy';
@@ -19,10 +20,12 @@ import {
 
 /**
  * Optional training of the node's supernet before its metric is evaluated (REFERENCE_SPEC §3.6;
- * off by default, as in every shipped config). The search library will provide one; the splitter
- * only calls it, once per node, with the node's mask and level.
+ * off by default, as in every shipped config; the search library's `warmupSupernet` is one). Called
+ * once per node with the node's mask, level and its parent node's trained weights (none at the root);
+ * the returned network is what the metric's candidates start from and what the children continue
+ * from. The splitter disposes it once the node's subtree is done.
  */
-export type WarmupHook = (mask: Mask, level: number) => Promise<void>;
+export type WarmupHook = (mask: Mask, level: number, parent: NB201Network | undefined) => Promise<NB201Network>;
 
 export interface ProgressSettings {
   readonly quiet?: boolean;
@@ -53,7 +56,8 @@ export interface SplitOptions extends SplitPlanOptions {
   readonly onNode?: (node: SplitNodeRecord) => void;
   /**
    * Finished nodes of an interrupted run with the same options (see node-journal.ts). A node whose
-   * path, mask and factor match is reused as recorded: no warm-up, no metric call.
+   * path, mask and factor match is reused as recorded: no metric call. Not with `warmup`: trained
+   * weights are not journaled, so a resumed warm-up split could not continue as the original would.
    */
   readonly resume?: readonly SplitNodeRecord[];
 }
@@ -158,6 +162,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   const { metric } = options;
   const lastLevel = plan.levels.length - 1;
   if (plan.compat && options.groupSizes) throw new BranchingError('group-size constraints are not available in compat mode reference');
+  if (options.warmup && options.resume?.length) throw new BranchingError('a split with warm-up cannot resume (trained weights are not journaled); start it over');
   const tieBreak = plan.compat ? 'reference' : 'balanced';
   const constraints = options.groupSizes;
   const total = plan.shape.reduce((s, l) => s + l.length, 0);
@@ -166,17 +171,17 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   const leaves: { path: number[]; mask: Mask }[] = [];
   const resumed = new Map((options.resume ?? []).map((n) => [n.path.join('.'), n]));
 
-  const evaluate = async (mask: Mask, edge: number, k: number, seed: number, where: string): Promise<EdgeCandidateRecord> => {
+  const evaluate = async (mask: Mask, edge: number, k: number, seed: number, where: string, weights: NB201Network | undefined): Promise<EdgeCandidateRecord> => {
     const { ops, candidates } = disjointCandidates(mask, edge);
     if (k > ops.length) throw new BranchingError(`${where}: cannot split edge ${edge} into ${k} groups, only ${ops.length} ops are allowed there`);
-    const raw = await metric.evaluateEdge({ candidates, parent: mask, edge, seed });
+    const raw = await metric.evaluateEdge({ candidates, parent: mask, edge, seed, ...(weights ? { weights } : {}) });
     const evaluation = checkEvaluation(metric.name, `${where} edge ${edge}`, ops.length, raw);
     const part: Partition = bestPartition(evaluation.matrix, { k, kind: evaluation.kind, tieBreak, ...(constraints ? { constraints } : {}) });
     const groups = part.groups.map((g) => g.map((i) => ops[i] as number));
     return { edge, ops, evaluation, groups, cut: part.cut, score: edgeScore(part.cut, part.crossPairs) };
   };
 
-  const visit = async (mask: Mask, path: number[], used: readonly number[]): Promise<SplitNodeRecord> => {
+  const visit = async (mask: Mask, path: number[], used: readonly number[], parentWeights?: NB201Network): Promise<SplitNodeRecord> => {
     const key = path.join('.');
     const shape = plan.byPath.get(key) as ShapeNode;
     const { level, indexInLevel, factor: k } = shape;
@@ -186,11 +191,25 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
     if (previous) {
       const why = resumeMismatch(previous, mask, k, seed, plan.edges?.[level]);
       if (why) throw new BranchingError(`cannot resume ${where}: the recorded node ${why}; were the options changed?`);
-    } else {
-      progress.tick(0, `evaluating ${where}`);
-      if (options.warmup) await options.warmup(mask, level);
+    } else progress.tick(0, `evaluating ${where}`);
+    const weights = options.warmup ? await options.warmup(mask, level, parentWeights) : undefined;
+    try {
+      return await visitWith(mask, path, used, shape, where, seed, previous, weights);
+    } finally {
+      weights?.dispose();
     }
+  };
 
+  const visitWith = async (
+    mask: Mask,
+    path: number[],
+    used: readonly number[],
+    { level, indexInLevel, factor: k }: ShapeNode,
+    where: string,
+    seed: number,
+    previous: SplitNodeRecord | undefined,
+    weights: NB201Network | undefined,
+  ): Promise<SplitNodeRecord> => {
     let chosen: { edge: number; ops: number[]; evaluation: EdgeEvaluationRecord | null; groups: number[][]; cut: number | null };
     let edgeCandidates: EdgeCandidateRecord[] | undefined;
     const skipMetric = k === 1 && !plan.compat;
@@ -205,7 +224,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
         chosen = { edge, ops: mask.allowedOps(edge), evaluation: null, groups: [mask.allowedOps(edge)], cut: null };
       } else {
         edgeCandidates = [];
-        for (const e of open) edgeCandidates.push(await evaluate(mask, e, k, seed, where));
+        for (const e of open) edgeCandidates.push(await evaluate(mask, e, k, seed, where, weights));
         // Strict < keeps the lowest edge index on ties.
         chosen = edgeCandidates.reduce((a, b) => (b.score < a.score ? b : a));
       }
@@ -214,7 +233,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
       if (skipMetric) {
         const ops = mask.allowedOps(edge);
         chosen = { edge, ops, evaluation: null, groups: [ops], cut: null };
-      } else chosen = await evaluate(mask, edge, k, seed, where);
+      } else chosen = await evaluate(mask, edge, k, seed, where, weights);
     }
 
     const childMasks = chosen.groups.map((g) => mask.restrict(chosen.edge, g));
@@ -240,7 +259,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
       return record;
     }
     for (let g = 0; g < childMasks.length; g++) {
-      record.children.push(await visit(childMasks[g] as Mask, [...path, g], [...used, chosen.edge]));
+      record.children.push(await visit(childMasks[g] as Mask, [...path, g], [...used, chosen.edge], weights));
     }
     return record;
   };

@@ -1,12 +1,15 @@
 import { InvalidInputError } from '@fsnas/core';
 import { createEdgeMetric } from '@fsnas/metrics';
+import { loadCifar10 } from '@fsnas/data';
 import { initBackend } from '@fsnas/nn';
+import { BUDGET_SPECS, SEARCH_BUDGETS, budgetSpec, searchData, warmupSupernet, type SearchBudget } from '@fsnas/search';
 import {
   RANDOM_METRIC,
   planSplit,
   randomSplit,
   splitSupernet,
   splitToFile,
+  type WarmupHook,
   writeSplitTree,
   type EdgePolicy,
   type SplitTreeDocument,
@@ -22,6 +25,7 @@ interface SplitCliOptions {
   edges: string;
   seed: number;
   compat?: 'reference';
+  warmup?: string;
   batchSize?: number;
   batches?: number;
   dropLeaves?: boolean;
@@ -44,6 +48,7 @@ export function registerSplitCommand(program: Command): void {
     .option('--batch-size <n>', 'images per metric batch (default: 16 in reference mode, else 64)', parseInteger)
     .option('--batches <n>', 'metric batches per candidate', parseInteger)
     .option('--drop-leaves', 'stop at the last full binary level instead of balancing the leaves')
+    .option('--warmup <budget>', `train each node's supernet before its metric (REFERENCE_SPEC §3.6), children continuing from their parent: ${SEARCH_BUDGETS.join('|')} (the search budget's epochs, C and N; the metric networks take that C and N)`)
     .option('--out <file>', 'write the split tree JSON here (and resume from <file>.nodes.jsonl if interrupted)')
     .option('--json', 'print {metric, leaves, tree} as JSON')
     .action(async (options: SplitCliOptions) => {
@@ -68,7 +73,9 @@ export function registerSplitCommand(program: Command): void {
 }
 
 async function metricSplit(options: SplitCliOptions, plan: Parameters<typeof randomSplit>[0]): Promise<SplitTreeDocument> {
+  const warmup = options.warmup !== undefined ? budgetSpec(options.warmup) : undefined;
   const metric = createEdgeMetric(options.metric, {
+    ...(warmup ? { network: { C: warmup.net.C, N: warmup.net.N } } : {}),
     dataset: options.dataset as 'cifar10',
     seed: options.seed,
     compat: options.compat ?? 'naslib',
@@ -76,7 +83,14 @@ async function metricSplit(options: SplitCliOptions, plan: Parameters<typeof ran
     ...(options.batches ? { batches: options.batches } : {}),
   });
   await initBackend();
-  return options.out ? splitToFile({ ...plan, metric }, options.out) : splitSupernet({ ...plan, metric });
+  const split = { ...plan, metric, ...(warmup ? { warmup: warmupHook(warmup.name, options.seed) } : {}) };
+  return options.out ? splitToFile(split, options.out) : splitSupernet(split);
+}
+
+/** Supernet training of each node on CIFAR-10 with the search library, seeded per node. */
+function warmupHook(budget: SearchBudget, seed: number): WarmupHook {
+  const data = searchData(loadCifar10(), BUDGET_SPECS[budget]);
+  return (mask, level, parent) => warmupSupernet({ mask, budget, data, seed: seed * 31 + level * 1_000_003 + mask.size, ...(parent ? { from: parent } : {}) });
 }
 
 function parseList(text: string, flag: string): number[] {
