@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { workspaceRoot } from '@fsnas/core';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
-import { currentBackend, initBackend, peerPython } from '@fsnas/nn';
+import { currentBackend, initBackend, runTorchPeer } from '@fsnas/nn';
 import { gaussianBatchSource, type BatchSource } from './data';
 import { createEdgeMetric } from './edge';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
@@ -104,20 +101,13 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
   return rows;
 }
 
-/** Median ms per metric of the PyTorch peer, or an empty map when no Python with torch is found (said on stderr). */
+/** Median ms per metric of the PyTorch peer, or an empty map when it cannot run (said on stderr). */
 function peerTimes(metrics: readonly MetricName[], archs: readonly Arch[], batch: number, repeats: number): Map<MetricName, number> {
-  const python = peerPython();
   if (metrics.length === 0) return new Map();
-  if (!python) {
-    process.stderr.write('bench metrics: no Python with torch, PyTorch peer skipped (see tools/bench/requirements.txt)\n');
+  const res = runTorchPeer<{ rows: { metric: MetricName; median_ms: number }[] }>('peer_zero_cost.py', { archs: archs.map(formatArch), metrics, batch, C: 16, N: 5, classes: 10, repeats, threads: 2 });
+  if ('error' in res) {
+    process.stderr.write(`bench metrics: PyTorch peer skipped: ${res.error}\n`);
     return new Map();
   }
-  const spec = { archs: archs.map(formatArch), metrics, batch, C: 16, N: 5, classes: 10, repeats, threads: 2 };
-  const res = spawnSync(python, [join(workspaceRoot(), 'tools', 'bench', 'peer_zero_cost.py'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.status !== 0) {
-    process.stderr.write(`bench metrics: PyTorch peer failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}\n`);
-    return new Map();
-  }
-  const out = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { rows: { metric: MetricName; median_ms: number }[] };
-  return new Map(out.rows.map((r) => [r.metric, r.median_ms]));
+  return new Map(res.value.rows.map((r) => [r.metric, r.median_ms]));
 }

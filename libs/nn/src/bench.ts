@@ -230,14 +230,34 @@ export function peerPython(root = workspaceRoot()): string | undefined {
   return undefined;
 }
 
-function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; classes: number }, repeats: number, log: (l: string) => void, rows: BenchRow[]): BenchResult['peer'] {
+export type TorchPeerResult<T> = { readonly value: T; readonly python: string } | { readonly error: string };
+
+/**
+ * Run one of the PyTorch peer scripts of tools/bench with a JSON spec (argv[1]); the script prints
+ * one JSON object as its last stdout line. Used by the nn, metrics and search benches.
+ */
+export function runTorchPeer<T>(script: string, spec: unknown): TorchPeerResult<T> {
   const root = workspaceRoot();
   const python = peerPython(root);
   if (!python) return { error: 'no Python with torch: run `python3 -m venv tools/bench/.venv-bench && tools/bench/.venv-bench/bin/pip install -r tools/bench/requirements.txt`' };
+  const res = spawnSync(python, [path.join(root, 'tools', 'bench', script), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) return { error: `${script} failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}` };
+  return { value: JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as T, python };
+}
+
+/** Output of tools/bench/peer_nb201.py. */
+export interface Nb201PeerOutput {
+  readonly torch: string;
+  readonly threads: number;
+  readonly model: string;
+  readonly rows: readonly { readonly name: string; readonly median_ms: number; readonly median_cpu_ms: number }[];
+}
+
+function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; classes: number }, repeats: number, log: (l: string) => void, rows: BenchRow[]): BenchResult['peer'] {
   const spec = { workloads: workloads.map(({ name, arch, batch, mode }) => ({ name, arch, batch, mode })), ...cfg, repeats, warmup: 1, threads: machinePeak().cores };
-  const res = spawnSync(python, [path.join(root, 'tools', 'bench', 'peer_nb201.py'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.status !== 0) return { error: `peer failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}` };
-  const out = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { torch: string; threads: number; model: string; rows: { name: string; median_ms: number; median_cpu_ms: number }[] };
+  const res = runTorchPeer<Nb201PeerOutput>('peer_nb201.py', spec);
+  if ('error' in res) return { error: res.error };
+  const out = res.value;
   for (const p of out.rows) {
     log(`bench nn: pytorch (${p.name}): ${p.median_ms.toFixed(0)} ms (cpu ${p.median_cpu_ms.toFixed(0)} ms)`);
     for (const r of rows.filter((row) => row.workload === p.name)) {
@@ -247,7 +267,7 @@ function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; cl
       r.cpuRatio = r.medianCpuMs / p.median_cpu_ms;
     }
   }
-  return { torch: out.torch, threads: out.threads, model: out.model, python };
+  return { torch: out.torch, threads: out.threads, model: out.model, python: res.python };
 }
 
 function median(xs: number[]): number {

@@ -1,6 +1,6 @@
 import { Rng } from '@fsnas/core';
 import { Mask } from '@fsnas/nb201';
-import { currentBackend, initBackend, tf, type BackendName } from '@fsnas/nn';
+import { currentBackend, initBackend, runTorchPeer, tf, type BackendName, type Nb201PeerOutput } from '@fsnas/nn';
 import { ArchAdam, initAlphas } from './alphas';
 import { ALGORITHMS, algorithm, type AlgoName, type Compat } from './algorithms';
 import { budgetConfig } from './budgets';
@@ -19,6 +19,8 @@ export interface BenchSearchOptions {
   readonly steps?: number;
   readonly backend?: BackendName;
   readonly mask?: Mask;
+  /** Time the PyTorch peer's equivalent of a DARTS step (default true; full supernet only). */
+  readonly peer?: boolean;
 }
 
 export interface BenchSearchRow {
@@ -30,6 +32,9 @@ export interface BenchSearchRow {
   readonly medianStepSeconds: number | null;
   readonly stepsPerSecond: number | null;
   readonly steps: number;
+  /** PyTorch peer, DARTS (spec) only: supernet train step + supernet fwd+bwd (tools/bench/peer_nb201.py), and ours / its. */
+  readonly peerStepSeconds?: number;
+  readonly ratio?: number;
   readonly error?: string;
 }
 
@@ -48,6 +53,7 @@ export async function benchSearch(options: BenchSearchOptions = {}): Promise<Ben
   const mask = options.mask ?? Mask.full();
   const algos = options.algos ?? [...ALGORITHMS.map((algo) => ({ algo, compat: 'spec' as Compat })), { algo: 'dsnas' as AlgoName, compat: 'reference' as Compat }];
   const rows: BenchSearchRow[] = [];
+  const peer = options.peer !== false && mask.size === Mask.full().size && algos.some((a) => a.algo === 'darts' && a.compat === 'spec') ? dartsPeerSeconds(C, N, B) : undefined;
   for (const { algo, compat } of algos) {
     const shape = `C=${C} N=${N} batch ${B} ${S}×${S} ${mask.size} archs`;
     const config = { ...budgetConfig('paper', { algo, compat, mask: mask.toRows(), seed: 1 }), net: { C, N, classes: 10 } };
@@ -68,7 +74,8 @@ export async function benchSearch(options: BenchSearchOptions = {}): Promise<Ben
       }
       times.sort((x, y) => x - y);
       const median = times[Math.floor(times.length / 2)] as number;
-      rows.push({ algo, compat, backend: currentBackend()?.name ?? info.name, shape, medianStepSeconds: median, stepsPerSecond: 1 / median, steps });
+      const vsPeer = peer !== undefined && algo === 'darts' && compat === 'spec' ? { peerStepSeconds: peer, ratio: median / peer } : {};
+      rows.push({ algo, compat, backend: currentBackend()?.name ?? info.name, shape, medianStepSeconds: median, stepsPerSecond: 1 / median, steps, ...vsPeer });
     } catch (error) {
       rows.push({ algo, compat, backend: info.name, shape, medianStepSeconds: null, stepsPerSecond: null, steps, error: error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error) });
     } finally {
@@ -80,11 +87,29 @@ export async function benchSearch(options: BenchSearchOptions = {}): Promise<Ben
   return rows;
 }
 
+/**
+ * PyTorch's time for what a first-order DARTS step computes: a weight step (forward, backward, SGD) and
+ * a forward+backward for α, on the mixed supernet. The peer's supernet weighs ops uniformly (no α
+ * parameter), which costs the same up to the softmax. Undefined when the peer cannot run (said on stderr).
+ */
+function dartsPeerSeconds(C: number, N: number, batch: number): number | undefined {
+  const workloads = [
+    { name: 'weights', arch: 'supernet', batch, mode: 'train-step' },
+    { name: 'alpha', arch: 'supernet', batch, mode: 'fwd-bwd' },
+  ];
+  const res = runTorchPeer<Nb201PeerOutput>('peer_nb201.py', { workloads, C, N, classes: 10, repeats: 1, warmup: 1, threads: 2 });
+  if ('error' in res) {
+    process.stderr.write(`bench search: PyTorch peer skipped: ${res.error}\n`);
+    return undefined;
+  }
+  return res.value.rows.reduce((sum, r) => sum + r.median_ms, 0) / 1000;
+}
+
 export function formatBenchSearch(rows: readonly BenchSearchRow[]): string {
   const lines = rows.map((r) =>
     r.stepsPerSecond === null
       ? `${`${r.algo} (${r.compat})`.padEnd(20)} ${r.backend.padEnd(8)} failed: ${r.error ?? '?'}`
-      : `${`${r.algo} (${r.compat})`.padEnd(20)} ${r.backend.padEnd(8)} ${r.stepsPerSecond.toFixed(3).padStart(8)} steps/s  ${(r.medianStepSeconds as number).toFixed(2).padStart(7)} s/step  (median of ${r.steps}; ${r.shape})`,
+      : `${`${r.algo} (${r.compat})`.padEnd(20)} ${r.backend.padEnd(8)} ${r.stepsPerSecond.toFixed(3).padStart(8)} steps/s  ${(r.medianStepSeconds as number).toFixed(2).padStart(7)} s/step  (median of ${r.steps}; ${r.shape})${r.ratio !== undefined ? `  PyTorch ${(r.peerStepSeconds as number).toFixed(2)} s/step, ours/torch ${r.ratio.toFixed(2)}×` : ''}`,
   );
   return [`${'algorithm'.padEnd(20)} ${'backend'.padEnd(8)} ${'rate'.padStart(8)}`, ...lines].join('\n');
 }
