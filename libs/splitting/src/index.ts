@@ -9,3 +9,4 @@ export * from './splitter';
 export * from './random-split';
 export * from './split-distance';
 export * from './node-journal';
+export * from './bench';

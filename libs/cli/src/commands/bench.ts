@@ -2,6 +2,7 @@ import { benchTables, type BenchRow } from '@fsnas/benchmark';
 import { benchMetrics, resolveMetricName, type MetricBenchRow } from '@fsnas/metrics';
 import { benchNn, formatBench, type BackendName } from '@fsnas/nn';
 import { benchSearch, formatBenchSearch } from '@fsnas/search';
+import { benchPartition, formatPartitionBench } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
 
@@ -43,6 +44,15 @@ export function registerBenchCommand(program: Command): Command {
     .action(async (options: { metrics?: string; repeats: number; json?: boolean }) => {
       const rows = await benchMetrics({ repeats: options.repeats, ...(options.metrics ? { metrics: options.metrics.split(',').map(resolveMetricName) } : {}) });
       emit(options.json, rows, () => formatMetricRows(rows));
+    });
+  bench
+    .command('splitting')
+    .description('exact partition solver: 5 and 8 ops into 2–4 groups, against the reference enumeration in the same run')
+    .option('--repeats <n>', 'timed repeats per case', parseInteger, 21)
+    .option('--json', 'print the rows as JSON')
+    .action((options: { repeats: number; json?: boolean }) => {
+      const rows = benchPartition(options.repeats);
+      emit(options.json, rows, () => formatPartitionBench(rows));
     });
   bench
     .command('search')

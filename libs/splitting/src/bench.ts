@@ -1,0 +1,62 @@
+import { Rng } from '@fsnas/core';
+import { bestPartition, referenceClusterize, stirling2 } from './partition';
+
+export interface PartitionBenchRow {
+  readonly ops: number;
+  readonly groups: number;
+  /** Set partitions the exact solver scores: S(n, k), each once. */
+  readonly partitions: number;
+  readonly medianMs: number;
+  /** The reference's clusterize (ordered permutations, §3.4) on the same matrix, in the same run. */
+  readonly referenceEnumerated: number;
+  readonly referenceMedianMs: number;
+  readonly speedup: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function timeMs(f: () => void, repeats: number): number {
+  f(); // JIT warm-up
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+/**
+ * `fsnas bench splitting`: the exact partition solver on 5 ops (NB201) and 8 ops (the DARTS space)
+ * into 2–4 groups, against the reference's permutation enumeration as the same-run baseline. Seeded
+ * random symmetric similarity matrices.
+ */
+export function benchPartition(repeats = 21): PartitionBenchRow[] {
+  const rng = new Rng(1);
+  const rows: PartitionBenchRow[] = [];
+  for (const n of [5, 8]) {
+    const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) (m[i] as number[])[j] = (m[j] as number[])[i] = rng.uniform() * 2 - 1;
+    for (const k of [2, 3, 4]) {
+      const medianMs = timeMs(() => bestPartition(m, { k, kind: 'similarity' }), repeats);
+      const referenceMedianMs = timeMs(() => referenceClusterize(m, k), repeats);
+      rows.push({ ops: n, groups: k, partitions: stirling2(n, k), medianMs, referenceEnumerated: referenceClusterize(m, k).enumerated, referenceMedianMs, speedup: referenceMedianMs / medianMs });
+    }
+  }
+  return rows;
+}
+
+export function formatPartitionBench(rows: readonly PartitionBenchRow[]): string {
+  const head = 'ops  groups  partitions  median ms   reference: enumerated  median ms   speedup';
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `${String(r.ops).padStart(3)}  ${String(r.groups).padStart(6)}  ${String(r.partitions).padStart(10)}  ${r.medianMs.toFixed(3).padStart(9)}   ${String(r.referenceEnumerated).padStart(21)}  ${r.referenceMedianMs.toFixed(3).padStart(9)}  ${r.speedup.toFixed(1).padStart(7)}×`,
+    ),
+  ].join('\n');
+}
