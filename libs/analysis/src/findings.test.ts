@@ -129,7 +129,7 @@ describe('F2 one-shot on splits', () => {
     const [row] = f2Table(searchesWith(bestIn, spaceBest));
     expect(row).toMatchObject({ algo: 'darts', family: 'gradient_matching', leaves: 8, meanRegretInLeaf: 0, bestDerived: spaceBest, leavesBeatingFull: 0 });
     expect(f2Table(searchesWith(bestIn, 0))[0]?.leavesBeatingFull).toBe(8);
-    const figure = f2LeafFigure(searchesWith(bestIn, 80), 'darts');
+    const figure = f2LeafFigure(searchesWith(bestIn, 80), 'darts', 'gradient_matching');
     expect(figure.data.map((t) => t.type)).toEqual(['bar', 'bar']);
     expect(figure.layout['shapes']).toMatchObject([{ y0: 80, y1: 80 }]);
   });
@@ -139,5 +139,7 @@ describe('F2 one-shot on splits', () => {
     expect(row?.meanRegretInLeaf).toBeGreaterThan(0);
     expect(row?.meanDerived).toBeLessThanOrEqual(row?.bestDerived as number);
     expect(() => f2Table(searchesWith(bestIn, 50).slice(1))).toThrow(InvalidInputError);
+    const twice = searchesWith(bestIn, 50);
+    expect(() => f2Table([...twice, twice[3]!])).toThrow(/two searches of darts gradient_matching 2; were runs of several budgets mixed/);
   });
 });

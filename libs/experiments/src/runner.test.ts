@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, startTestServer, type TestServer } from '@fsnas/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,8 @@ describe('runFinding', () => {
     const first = await runFinding(squares, options);
     expect(first.runs.map((r) => r.status)).toEqual(['finished', 'finished']);
     expect(first.pendingWrites).toBe(0);
+    expect(first.outDir).toBe(join(server.dataDir, 'results', 'T0-squares', 'smoke'));
+    expect(readFileSync(join(first.outDir, 'x=1', 'table.csv'), 'utf8')).toBe('x,square\n1,1\n');
 
     const client = new MlflowClient(server.url);
     const experiment = await client.getExperimentByName('T0-squares');

@@ -26,11 +26,11 @@ export interface RunFindingOptions {
 /**
  * Run every planned combination of a finding as one MLflow run each. A combination already FINISHED
  * (same resolved config, so the same run key) is skipped, an interrupted one resumes; local outputs
- * go to `<outRoot>/<finding>/<run>/` and are uploaded as artifacts.
+ * go to `<outRoot>/<finding>/<budget>/<run>/` (budgets never overwrite each other) and are uploaded as artifacts.
  */
 export async function runFinding<C>(finding: Finding<C>, options: RunFindingOptions): Promise<FindingReport> {
   const planned = finding.plan(options.budget);
-  const outDir = join(options.outRoot ?? join(writableDataDir(), 'results'), finding.id);
+  const outDir = join(options.outRoot ?? join(writableDataDir(), 'results'), finding.id, options.budget);
   const tracker = await Tracker.open({ ...options.tracker, experiment: finding.id });
   const progress = new Progress({ label: finding.id, total: planned.length, unit: 'run' });
   const commit = gitCommit();

@@ -37,6 +37,12 @@ export interface F2Row {
  * algorithm cannot be compared and are an error, not a silent gap.
  */
 export function f2Table(searches: readonly F2Search[]): F2Row[] {
+  const seen = new Set<string>();
+  for (const s of searches) {
+    const key = `${s.algo} ${s.family} ${s.leaf ?? 'full'}`;
+    if (seen.has(key)) throw new InvalidInputError(`F2: two searches of ${key}; were runs of several budgets mixed? Select one budget's runs`);
+    seen.add(key);
+  }
   const fullOf = new Map(searches.filter((s) => s.leaf === null).map((s) => [s.algo, s.accuracy]));
   const groups = new Map<string, F2Search[]>();
   for (const s of searches) {
@@ -62,13 +68,14 @@ export function f2Table(searches: readonly F2Search[]): F2Row[] {
   });
 }
 
-/** Per algorithm: each leaf's derived accuracy against the leaf's best, with the full-space search as a line. */
-export function f2LeafFigure(searches: readonly F2Search[], algo: string): FigureSpec {
-  const leaves = searches.filter((s) => s.algo === algo && s.leaf !== null).sort((a, b) => a.family.localeCompare(b.family) || (a.leaf as number) - (b.leaf as number));
+/** One algorithm on one split: each leaf's derived accuracy against the leaf's best, with the full-space search as a line. */
+export function f2LeafFigure(searches: readonly F2Search[], algo: string, family: string): FigureSpec {
+  const leaves = searches.filter((s) => s.algo === algo && s.family === family && s.leaf !== null).sort((a, b) => (a.leaf as number) - (b.leaf as number));
+  if (leaves.length === 0) throw new InvalidInputError(`F2: no ${algo} searches on the leaves of ${family}`);
   const full = searches.find((s) => s.algo === algo && s.leaf === null);
-  const categories = leaves.map((s) => `${s.family} ${s.leaf}`);
+  const categories = leaves.map((s) => `leaf ${s.leaf}`);
   return groupedBarFigure({
-    title: `${algo}: derived architecture per leaf vs the leaf's best (CIFAR-10 test accuracy)`,
+    title: `${algo} on the ${family} split: derived architecture per leaf vs the leaf's best (CIFAR-10 test accuracy)`,
     categories,
     series: [
       { name: 'derived in leaf', values: leaves.map((s) => s.accuracy) },
