@@ -52,6 +52,19 @@ function fdAlpha(f: () => number, entries: number[], h = H): Map<number, number>
   return out;
 }
 
+/**
+ * fdAlpha one entry at a time, yielding to the event loop in between: the 80 gradient evaluations of
+ * the second-order check take long enough on a loaded machine to starve the test runner's RPC.
+ */
+async function fdAlphaYielding(f: () => number, entries: number[], h = H): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const i of entries) {
+    out.set(i, fdAlpha(f, [i], h).get(i) as number);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
 function allowedEntries(): number[] {
   const out: number[] = [];
   for (let e = 0; e < NUM_EDGES; e++) for (const op of mask.allowedOps(e)) out.push(e * NUM_OPS + op);
@@ -95,7 +108,7 @@ describe('architecture gradients vs central finite differences (C=2, N=1, 8×8, 
     model.params().forEach((p, i) => expect(Array.from(p.variable.dataSync())).toEqual(Array.from(before[i] as Float32Array)));
   });
 
-  it('DARTS 2nd order: the finite-difference Hessian-vector product matches ∂/∂α (v · ∇w L_train) by differences in α', () => {
+  it('DARTS 2nd order: the finite-difference Hessian-vector product matches ∂/∂α (v · ∇w L_train) by differences in α', async () => {
     // The unrolled objective itself is too kinked to difference in w (see above), so the check swaps the
     // order of differentiation: the code perturbs w along v = ∇w' L_val(w', α) and differentiates in α;
     // the reference differentiates v · ∇w L_train(w, α) in α, with v computed here at w' = w − ξ∇w L_train.
@@ -116,8 +129,8 @@ describe('architecture gradients vs central finite differences (C=2, N=1, 8×8, 
     };
     // An α step can cross a ReLU kink, which shows as a difference quotient that changes with the step;
     // entries where steps h and h/2 disagree are not smooth there and are left out (at most 2 of 20).
-    const coarse = fdAlpha(vDotGradTrain, allowedEntries());
-    const fine = fdAlpha(vDotGradTrain, allowedEntries(), H / 2);
+    const coarse = await fdAlphaYielding(vDotGradTrain, allowedEntries());
+    const fine = await fdAlphaYielding(vDotGradTrain, allowedEntries(), H / 2);
     const reference = new Map([...fine].filter(([i, r]) => Math.abs(r - (coarse.get(i) as number)) < 0.01 * (1 + Math.abs(r))));
     expect(reference.size).toBeGreaterThanOrEqual(allowedEntries().length - 2);
     // ε = 1e-4/‖v‖: a w step short enough not to cross kinks of this tiny network (DARTS' 1e-2 does here).
