@@ -1,3 +1,4 @@
+import { medianMs } from '@fsnas/core';
 import { loadPaperSplits } from '@fsnas/nb201';
 import { Benchmark } from './benchmark';
 import { SETTINGS } from './settings';
@@ -11,22 +12,6 @@ export interface BenchRow {
   readonly baselineMs?: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-function time(repeats: number, fn: () => void): number {
-  const samples: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
-
 /**
  * Timings of the ground-truth layer: loading every table, and statistics over all 30 paper families
  * (240 masks × 4 settings), against a baseline measured in the same run: a plain JavaScript loop over
@@ -34,23 +19,23 @@ function time(repeats: number, fn: () => void): number {
  */
 export function benchTables(repeats = 5): BenchRow[] {
   let bench = Benchmark.load();
-  const loadMs = time(repeats, () => {
+  const loadMs = medianMs(() => {
     bench = Benchmark.load();
-  });
+  }, repeats);
   const families = [...loadPaperSplits().values()].flatMap((byMetric) => [...byMetric.values()]);
   const masks = families.flat();
-  const statsMs = time(repeats, () => {
+  const statsMs = medianMs(() => {
     for (const mask of masks) for (const s of SETTINGS) bench.stats(mask, s);
-  });
+  }, repeats);
   const rows = Array.from({ length: bench.size }, (_, i) => ({ arch: bench.arch(i), acc: Object.fromEntries(SETTINGS.map((s) => [s, bench.accuracy(s)[i] as number])) }));
-  const naiveMs = time(repeats, () => {
+  const naiveMs = medianMs(() => {
     for (const mask of masks) {
       for (const s of SETTINGS) {
         const values = rows.filter((r) => mask.contains(r.arch)).map((r) => r.acc[s] as number);
         values.sort((a, b) => a - b);
       }
     }
-  });
+  }, repeats);
   return [
     { workload: 'load all tables (7 CSV, 15,625 rows each)', repeats, medianMs: loadMs, work: '~21 MB of CSV parsed and cross-checked' },
     {

@@ -7,3 +7,4 @@ export * from './atomic-write';
 export * from './csv';
 export * from './rank-correlation';
 export * from './json-lines';
+export * from './timing';

@@ -1,3 +1,4 @@
+import { median } from '@fsnas/core';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { currentBackend, initBackend, runTorchPeer } from '@fsnas/nn';
 import { gaussianBatchSource, type BatchSource } from './data';
@@ -50,11 +51,6 @@ export const BENCH_ARCHS: readonly Arch[] = [
   '|avg_pool_3x3~0|+|skip_connect~0|none~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|',
 ].map(parseArch);
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<MetricBenchRow[]> {
   await initBackend({ log: false });

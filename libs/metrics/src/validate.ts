@@ -1,9 +1,8 @@
-import { InvalidInputError, Rng, readCsv, resolveDataFile } from '@fsnas/core';
+import { InvalidInputError, Rng, readCsv, resolveDataFile, spearman } from '@fsnas/core';
 import { archKey, parseArch, type Arch } from '@fsnas/nb201';
 import { METRICS, type MetricName } from './registry';
 import { resolveSettings, scoreArchitectures, type ScoreOptions } from './score';
 import { ScoreJournal, journalSettings, type JournalScore } from './score-journal';
-import { spearman } from '@fsnas/core';
 
 /**
  * Validation against NAS-Bench-Suite-Zero (NASLib) published zero-cost scores: for a seeded sample

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Rng, workspaceRoot } from '@fsnas/core';
+import { Rng, median, workspaceRoot } from '@fsnas/core';
 import { Mask, parseArch, type Arch } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
 import { currentBackend, initBackend, type BackendName } from './backend';
@@ -270,11 +270,6 @@ function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; cl
   return { torch: out.torch, threads: out.threads, model: out.model, python: res.python };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 /** The bench table as text. */
 export function formatBench(result: BenchResult): string {

@@ -1,4 +1,4 @@
-import { Rng } from '@fsnas/core';
+import { Rng, medianMs } from '@fsnas/core';
 import { bestPartition, referenceClusterize, stirling2 } from './partition';
 
 export interface PartitionBenchRow {
@@ -13,22 +13,7 @@ export interface PartitionBenchRow {
   readonly speedup: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
-function timeMs(f: () => void, repeats: number): number {
-  f(); // JIT warm-up
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t = performance.now();
-    f();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
 /**
  * `fsnas bench splitting`: the exact partition solver on 5 ops (NB201) and 8 ops (the DARTS space)
@@ -42,9 +27,9 @@ export function benchPartition(repeats = 21): PartitionBenchRow[] {
     const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) (m[i] as number[])[j] = (m[j] as number[])[i] = rng.uniform() * 2 - 1;
     for (const k of [2, 3, 4]) {
-      const medianMs = timeMs(() => bestPartition(m, { k, kind: 'similarity' }), repeats);
-      const referenceMedianMs = timeMs(() => referenceClusterize(m, k), repeats);
-      rows.push({ ops: n, groups: k, partitions: stirling2(n, k), medianMs, referenceEnumerated: referenceClusterize(m, k).enumerated, referenceMedianMs, speedup: referenceMedianMs / medianMs });
+      const ms = medianMs(() => bestPartition(m, { k, kind: 'similarity' }), repeats, 1);
+      const referenceMedianMs = medianMs(() => referenceClusterize(m, k), repeats, 1);
+      rows.push({ ops: n, groups: k, partitions: stirling2(n, k), medianMs: ms, referenceEnumerated: referenceClusterize(m, k).enumerated, referenceMedianMs, speedup: referenceMedianMs / ms });
     }
   }
   return rows;
