@@ -1,8 +1,9 @@
 import { median } from '@fsnas/core';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
-import { currentBackend, initBackend, runTorchPeer } from '@fsnas/nn';
+import { currentBackend, initBackend, machinePeak, runTorchPeer, type PeakInfo } from '@fsnas/nn';
 import { gaussianBatchSource, type BatchSource } from './data';
 import { createEdgeMetric } from './edge';
+import { metricGflop } from './flop-model';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
 import { scoreArchitectures } from './score';
 
@@ -14,6 +15,8 @@ import { scoreArchitectures } from './score';
  *   (reference mode, full supernet) at batch 16, as the paper's splitter runs it.
  * Data are seeded Gaussian images so the bench does not depend on the data files; timings depend on
  * the backend and on how loaded the machine is (medians, one process).
+ * FLOPs come from the analytic model in flop-model.ts; a per-arch row's GFLOP is the mean over the
+ * benchmark architectures and its GFLOP/s the median of the per-measurement rates.
  */
 export interface MetricBenchRow {
   readonly workload: 'per-arch' | 'split-node';
@@ -22,6 +25,11 @@ export interface MetricBenchRow {
   readonly repeats: number;
   readonly work: string;
   readonly backend: string;
+  /** Analytic GFLOP of the workload (flop-model.ts). */
+  readonly gflop: number;
+  readonly gflops: number;
+  /** GFLOP/s over the machine's theoretical FP32 peak (nn's machinePeak). */
+  readonly peakFraction: number;
   /** PyTorch peer (tools/bench/peer_zero_cost.py, NASLib's definition) on the same architectures, and ours / its. */
   readonly peerMs?: number;
   readonly ratio?: number;
@@ -52,8 +60,14 @@ export const BENCH_ARCHS: readonly Arch[] = [
 ].map(parseArch);
 
 
-export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<MetricBenchRow[]> {
+export interface MetricBench {
+  readonly peak: PeakInfo;
+  readonly rows: readonly MetricBenchRow[];
+}
+
+export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<MetricBench> {
   await initBackend({ log: false });
+  const peak = machinePeak();
   const backend = currentBackend()?.name ?? 'unknown';
   const metrics = options.metrics ?? METRIC_NAMES;
   const repeats = options.repeats ?? 1;
@@ -70,31 +84,72 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
   for (const metric of metrics) {
     if (METRICS[metric].evaluation.kind === 'pairwise') continue;
     const times: number[] = [];
+    const rates: number[] = [];
+    const archGflop = archs.map((arch) => metricGflop(metric, Mask.single(arch), { batch: perArchBatch, compat: 'naslib' }));
     for (let r = 0; r < repeats; r++) {
-      for (const arch of archs) {
+      archs.forEach((arch, a) => {
         const t = performance.now();
         scoreArchitectures([arch], [metric], { batchSize: perArchBatch, source, seed: r });
-        times.push(performance.now() - t);
-      }
+        const ms = performance.now() - t;
+        times.push(ms);
+        rates.push((archGflop[a] as number) / (ms / 1000));
+      });
     }
     const peerMs = options.peer === false ? undefined : peer.get(metric);
-    push({ workload: 'per-arch', metric, medianMs: median(times), repeats: times.length, work: `1 arch, batch ${perArchBatch}, C=16 N=5`, backend, ...(peerMs ? { peerMs, ratio: median(times) / peerMs } : {}) });
+    const gflops = median(rates);
+    push({
+      workload: 'per-arch',
+      metric,
+      medianMs: median(times),
+      repeats: times.length,
+      work: `1 arch, batch ${perArchBatch}, C=16 N=5`,
+      backend,
+      gflop: archGflop.reduce((a, b) => a + b, 0) / archGflop.length,
+      gflops,
+      peakFraction: gflops / peak.gflops,
+      ...(peerMs ? { peerMs, ratio: median(times) / peerMs } : {}),
+    });
   }
   if (options.splitNode ?? true) {
     const parent = Mask.full();
     const candidates = [0, 1, 2, 3, 4].map((op) => parent.restrict(0, [op]));
     for (const metric of metrics) {
       const edge = createEdgeMetric(metric, { compat: 'reference', batchSize: splitBatch, source });
+      const evaluated = METRICS[metric].usesReference ? [...candidates, parent] : candidates;
+      const gflop = evaluated.reduce((sum, mask) => sum + metricGflop(metric, mask, { batch: splitBatch, compat: 'reference' }), 0);
       const times: number[] = [];
       for (let r = 0; r < repeats; r++) {
         const t = performance.now();
         await edge.evaluateEdge({ candidates, parent, edge: 0, seed: r });
         times.push(performance.now() - t);
       }
-      push({ workload: 'split-node', metric, medianMs: median(times), repeats, work: `5 candidates + parent, supernet C=16 N=5, batch ${splitBatch}, reference mode`, backend });
+      const gflops = gflop / (median(times) / 1000);
+      push({
+        workload: 'split-node',
+        metric,
+        medianMs: median(times),
+        repeats,
+        work: `${evaluated.length === candidates.length ? '5 candidates' : '5 candidates + parent'}, supernet C=16 N=5, batch ${splitBatch}, reference mode`,
+        backend,
+        gflop,
+        gflops,
+        peakFraction: gflops / peak.gflops,
+      });
     }
   }
-  return rows;
+  return { peak, rows };
+}
+
+export function formatMetricBench(bench: MetricBench): string {
+  const { peak, rows } = bench;
+  return [
+    `peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.formula}`,
+    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'GFLOP'.padStart(7)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'%peak'.padStart(6)} ${'torch ms'.padStart(9)} ${'ours/torch'.padStart(10)}  work (backend)`,
+    ...rows.map(
+      (r) =>
+        `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.gflop.toFixed(2).padStart(7)} ${r.medianMs.toFixed(0).padStart(10)} ${r.gflops.toFixed(1).padStart(8)} ${`${(100 * r.peakFraction).toFixed(1)}%`.padStart(6)} ${(r.peerMs?.toFixed(0) ?? '–').padStart(9)} ${(r.ratio ? `${r.ratio.toFixed(2)}×` : '–').padStart(10)}  ${r.work} (${r.backend}, median of ${r.repeats})`,
+    ),
+  ].join('\n');
 }
 
 /** Median ms per metric of the PyTorch peer, or an empty map when it cannot run (said on stderr). */

@@ -19,5 +19,6 @@ export * from './validate';
 export * from './edge';
 export * from './hybrid';
 export * from './bench';
+export * from './flop-model';
 export * from './init';
 export * from './score-journal';

@@ -1,5 +1,5 @@
 import { benchTables, type BenchRow } from '@fsnas/benchmark';
-import { benchMetrics, resolveMetricName, type MetricBenchRow } from '@fsnas/metrics';
+import { benchMetrics, formatMetricBench, resolveMetricName } from '@fsnas/metrics';
 import { benchNn, formatBench, type BackendName } from '@fsnas/nn';
 import { benchSearch, formatBenchSearch } from '@fsnas/search';
 import { benchPartition, formatPartitionBench } from '@fsnas/splitting';
@@ -37,13 +37,13 @@ export function registerBenchCommand(program: Command): Command {
     });
   bench
     .command('metrics')
-    .description('metric cost: time per architecture at batch 64, and one split node (5 candidates + parent, batch 16)')
+    .description('metric cost: time per architecture at batch 64, and one split node (5 candidates + parent, batch 16): FLOPs, median ms, GFLOP/s, share of peak, ratio to PyTorch')
     .option('--metrics <list>', 'comma-separated metrics (default all)')
     .option('--repeats <n>', 'repeats per workload', parseInteger, 3)
     .option('--json', 'print the rows as JSON')
     .action(async (options: { metrics?: string; repeats: number; json?: boolean }) => {
-      const rows = await benchMetrics({ repeats: options.repeats, ...(options.metrics ? { metrics: options.metrics.split(',').map(resolveMetricName) } : {}) });
-      emit(options.json, rows, () => formatMetricRows(rows));
+      const result = await benchMetrics({ repeats: options.repeats, ...(options.metrics ? { metrics: options.metrics.split(',').map(resolveMetricName) } : {}) });
+      emit(options.json, result, () => formatMetricBench(result));
     });
   bench
     .command('splitting')
@@ -64,16 +64,6 @@ export function registerBenchCommand(program: Command): Command {
       emit(options.json, rows, () => formatBenchSearch(rows));
     });
   return bench;
-}
-
-function formatMetricRows(rows: readonly MetricBenchRow[]): string {
-  return [
-    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'median ms'.padStart(10)} ${'torch ms'.padStart(9)} ${'ours/torch'.padStart(10)}  work (backend)`,
-    ...rows.map(
-      (r) =>
-        `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.medianMs.toFixed(0).padStart(10)} ${(r.peerMs?.toFixed(0) ?? '–').padStart(9)} ${(r.ratio ? `${r.ratio.toFixed(2)}×` : '–').padStart(10)}  ${r.work} (${r.backend}, median of ${r.repeats})`,
-    ),
-  ].join('\n');
 }
 
 export function formatBenchRows(rows: readonly BenchRow[]): string {
