@@ -40,9 +40,16 @@ export function registerBenchCommand(program: Command): Command {
     .description('metric cost: time per architecture at batch 64, and one split node (5 candidates + parent, batch 16): FLOPs, median ms, GFLOP/s, share of peak, ratio to PyTorch')
     .option('--metrics <list>', 'comma-separated metrics (default all)')
     .option('--repeats <n>', 'repeats per workload', parseInteger, 3)
-    .option('--json', 'print the rows as JSON')
-    .action(async (options: { metrics?: string; repeats: number; json?: boolean }) => {
-      const result = await benchMetrics({ repeats: options.repeats, ...(options.metrics ? { metrics: options.metrics.split(',').map(resolveMetricName) } : {}) });
+    .option('--no-peer', 'skip the PyTorch peer')
+    .option('--no-split-node', 'time only the per-architecture workload')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { metrics?: string; repeats: number; peer: boolean; splitNode: boolean; json?: boolean }) => {
+      const result = await benchMetrics({
+        repeats: options.repeats,
+        peer: options.peer,
+        splitNode: options.splitNode,
+        ...(options.metrics ? { metrics: options.metrics.split(',').map(resolveMetricName) } : {}),
+      });
       emit(options.json, result, () => formatMetricBench(result));
     });
   bench
