@@ -83,7 +83,19 @@ def nwot(net, x, _y):
     return torch.slogdet(kernel)[1].item()
 
 
-PROXIES = {"grad_norm": grad_norm, "snip": snip, "synflow": synflow, "jacob_cov": jacob_cov, "nwot": nwot}
+def grasp(net, x, y):
+    # NASLib's grasp with split_data = 1: g from a first pass, then H g as the gradient of g . dL/dW
+    # taken with create_graph, score -sum(W * H g).
+    weights = [m.weight for m in weight_layers(net)]
+    net.zero_grad(set_to_none=True)
+    first = torch.autograd.grad(nn.functional.cross_entropy(net(x), y), weights, allow_unused=True)
+    second = torch.autograd.grad(nn.functional.cross_entropy(net(x), y), weights, create_graph=True, allow_unused=True)
+    z = sum((g.detach() * f).sum() for g, f in zip(first, second) if g is not None and f is not None)
+    hg = torch.autograd.grad(z, weights, allow_unused=True)
+    return -sum((w * h).sum().item() for w, h in zip(weights, hg) if h is not None)
+
+
+PROXIES = {"grad_norm": grad_norm, "snip": snip, "synflow": synflow, "jacob_cov": jacob_cov, "nwot": nwot, "grasp": grasp}
 
 
 def main():

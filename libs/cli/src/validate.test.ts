@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { peerPython } from '@fsnas/nn';
 import { runFsnas as fsnas } from './testing';
 
 describe('fsnas validate splits', () => {
@@ -28,5 +29,27 @@ describe('fsnas validate splits', () => {
     const r = await fsnas('validate', 'splits', '--metrics', 'fisher');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no CIFAR-10 split for 'fisher'; available: gradient_matching, .*num_params/);
+  });
+});
+
+describe('fsnas validate torch', () => {
+  it('compares a proxy with PyTorch on the same weights and batch, or says how to install torch', async () => {
+    const r = await fsnas('validate', 'torch', '--archs', '1', '--metrics', 'grad_norm', '--batch-size', '8', '--json');
+    if (peerPython() === undefined) {
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/no Python with torch: run .*requirements\.txt/);
+      return;
+    }
+    expect(r.status).toBe(0);
+    const check = JSON.parse(r.stdout) as { rows: { loss: [number, number] }[]; maxRelativeDifference: { grad_norm: number } };
+    expect(check.rows).toHaveLength(1);
+    expect(Math.abs((check.rows[0] as { loss: [number, number] }).loss[0] - (check.rows[0] as { loss: [number, number] }).loss[1])).toBeLessThan(1e-4);
+    expect(check.maxRelativeDifference.grad_norm).toBeLessThan(1e-3);
+  });
+
+  it('refuses a metric without a PyTorch peer', async () => {
+    const r = await fsnas('validate', 'torch', '--metrics', 'zen');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no PyTorch peer for 'zen'; checked: grad_norm, snip, grasp/);
   });
 });

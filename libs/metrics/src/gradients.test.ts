@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Mask, parseArch } from '@fsnas/nb201';
 import { crossEntropy, tf, type NB201Network } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
-import { assignArray, gradNorm, grasp, hessianGradientProduct, l2Norm, plain, snip, weightGradients } from './gradients';
+import { assignArray, gradNorm, gradientsAt, grasp, hessianGradientProduct, l2Norm, plain, snip, weightGradients } from './gradients';
 import { ensureSecondOrderGradients } from './second-order';
-import { tinyInput, useTestBackend } from './testing';
+import { tinyBatches, tinyInput, useTestBackend } from './testing';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));
 
@@ -55,6 +55,33 @@ describe('weight-gradient metrics', () => {
     expect(grasp(input).value).toBeCloseTo(expected, 6);
     input.net.weights().forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(before[i]));
     input.net.dispose();
+  });
+
+  it('grasp of a network whose cells are all cut off is 0 (PyTorch allow_unused), not an error', () => {
+    // Node 3 never reaches the cell input: every cell outputs zeros, so no weight reaches the loss
+    // through anything but zerosLike, and tf.grads would throw on the unreachable ones.
+    const cut = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|'));
+    const input = tinyInput(cut);
+    const { hg } = hessianGradientProduct(input);
+    expect(hg.every((t) => t.every((v) => v === 0))).toBe(true);
+    expect(grasp(input).value).toBe(0);
+    input.net.dispose();
+  });
+
+  it("a batch larger than secondOrderBatch is split as NASLib's split_data: g is the sum of the parts' gradients", () => {
+    const batches = tinyBatches(8);
+    const whole = tinyInput(ARCH, 'naslib', batches);
+    const split = { ...tinyInput(ARCH, 'naslib', batches), secondOrderBatch: 4 };
+    const unsplit = { ...tinyInput(ARCH, 'naslib', batches), secondOrderBatch: 8 };
+    const [b] = batches as [TensorBatch];
+    const halves = [0, 4].map((start) => ({ x: tf.slice(b.x, [start, 0, 0, 0], [4, -1, -1, -1]), y: tf.slice(b.y, [start], [4]) }));
+    const expected = halves.map((h) => gradientsAt(split.net, h, 'cross-entropy', true));
+    const g = hessianGradientProduct(split).g;
+    g.forEach((t, i) => t.forEach((v, k) => expect(v).toBeCloseTo(((expected[0] as Float32Array[])[i]?.[k] as number) + ((expected[1] as Float32Array[])[i]?.[k] as number), 5)));
+    // secondOrderBatch ≥ the batch: one pass, the same value as no limit; a split changes the value (own BN statistics per part).
+    expect(grasp(unsplit).value).toBeCloseTo(grasp(whole).value, 6);
+    expect(Math.abs(grasp(split).value - grasp(whole).value)).toBeGreaterThan(1e-6 * Math.abs(grasp(whole).value));
+    for (const input of [whole, split, unsplit]) input.net.dispose();
   });
 
   it('reference grad_norm is the Frobenius norm of the Σ-logits gradients with eval BN', () => {

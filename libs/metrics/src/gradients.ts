@@ -121,9 +121,7 @@ function sumOver(g: WeightGradients, f: (gk: number, wk: number) => number): num
  * grasp: −Σ W ⊙ (H g) with g = ∂L/∂W (cross-entropy, summed over batches) and H the Hessian of L
  * w.r.t. the Conv/Linear weights: NASLib's double backprop (`create_graph=True`) of z = Σ g·∂L/∂W.
  * tfjs cannot differentiate two of its backward kernels; second-order.ts registers their (adjoint)
- * gradients. A central-difference variant exists for comparison (`hessianGradientProduct(…, 'finite-difference')`):
- * it disagrees with autodiff on ReLU networks because finite steps cross activation kinks, which
- * autodiff's Hessian (that of the local linear piece) ignores.
+ * gradients.
  */
 export function grasp(input: NetworkInput): MetricValue {
   const hg = hessianGradientProduct(input);
@@ -135,9 +133,6 @@ export function grasp(input: NetworkInput): MetricValue {
   return { value: total };
 }
 
-/** Step of the central differences relative to ‖W‖ (finite-difference variant only). */
-export const GRASP_RELATIVE_STEP = 1e-3;
-
 export interface HessianGradient {
   readonly weights: readonly Float32Array[];
   readonly g: readonly Float32Array[];
@@ -145,21 +140,29 @@ export interface HessianGradient {
 }
 
 /**
- * Largest number of images per double-backprop pass. On wasm the second-order graph of 64 CIFAR
- * images on the C=16 network exceeds the 4 GB heap, so larger batches are split as NASLib itself does
- * on OOM (`split_data`): g = Σ_s ∂L_s/∂W and Hg = Σ_s ∂(g·∂L_s/∂W)/∂W, each L_s the mean loss of
- * part s (with its own BN batch statistics).
+ * Most images per double-backprop pass on wasm: there the second-order graph of 64 CIFAR images on
+ * the C=16 network exceeds the 4 GB heap. Other backends take a whole batch in one pass, as NASLib
+ * does on a GPU (its `split_data` = 1).
  */
-export const GRASP_MAX_SPLIT = 32;
+export const WASM_SECOND_ORDER_BATCH = 32;
 
-export function hessianGradientProduct(input: NetworkInput, method: 'exact' | 'finite-difference' = 'exact', relativeStep = GRASP_RELATIVE_STEP, maxSplit = GRASP_MAX_SPLIT): HessianGradient {
-  if (method === 'finite-difference') return finiteDifferenceHg(input, weightGradients(input, 'cross-entropy'), relativeStep);
+/** The default of `MetricSettings.secondOrderBatch` on the active backend, for batches of `batchSize`. */
+export function defaultSecondOrderBatch(batchSize: number): number {
+  return tf.getBackend() === 'wasm' ? Math.min(batchSize, WASM_SECOND_ORDER_BATCH) : batchSize;
+}
+
+/**
+ * H g by double backprop. Batches larger than `input.secondOrderBatch` are cut into parts as
+ * NASLib does on OOM (`split_data`): g = Σ_s ∂L_s/∂W and Hg = Σ_s ∂(g·∂L_s/∂W)/∂W, each L_s the mean
+ * loss of part s with its own BN batch statistics, so a split changes the value, not only the cost.
+ */
+export function hessianGradientProduct(input: NetworkInput): HessianGradient {
   ensureSecondOrderGradients();
   const net = input.net;
   const entries = net.params.weightEntries();
   const names = entries.map((e) => e.name);
   const bn = trainingMode(input) ? 'batch' : 'running';
-  const parts = splitBatches(input.batches, maxSplit);
+  const parts = splitBatches(input.batches, input.secondOrderBatch ?? Infinity);
   const weights = entries.map((e) => e.variable.dataSync().slice() as Float32Array);
   const lossOf =
     (batch: TensorBatch) =>
@@ -176,7 +179,7 @@ export function hessianGradientProduct(input: NetworkInput, method: 'exact' | 'f
           const acc = entries.map((e) => new Float32Array(e.variable.size));
           for (const part of parts) {
             tf.tidy(() => {
-              tf.grads(lossOf(part))(entries.map((e) => e.variable)).forEach((t, i) => addInto(acc[i] as Float32Array, t.dataSync()));
+              gradsOrZeros(lossOf(part), entries.map((e) => e.variable)).forEach((t, i) => addInto(acc[i] as Float32Array, t.dataSync()));
             });
           }
           return acc;
@@ -187,13 +190,23 @@ export function hessianGradientProduct(input: NetworkInput, method: 'exact' | 'f
       const w = entries.map((e) => e.variable as tf.Tensor);
       const gt = g.map((t, i) => tf.tensor(t, (w[i] as tf.Tensor).shape));
       const z = (...ws: tf.Tensor[]): tf.Scalar => {
-        const grads = tf.grads(lossOf(part))(ws);
+        const grads = gradsOrZeros(lossOf(part), ws);
         return tf.addN(grads.map((t, i) => tf.sum(tf.mul(t, gt[i] as tf.Tensor)))) as tf.Scalar;
       };
-      tf.grads(z)(w).forEach((t, i) => addInto(hg[i] as Float32Array, t.dataSync()));
+      gradsOrZeros(z, w).forEach((t, i) => addInto(hg[i] as Float32Array, t.dataSync()));
     });
   }
   return { weights, g, hg };
+}
+
+/**
+ * ∂f/∂xs, with zeros for the xs that f does not reach (weights behind a `none`-only node), as
+ * PyTorch's `allow_unused` gives None; tf.grads would throw instead.
+ */
+function gradsOrZeros(f: (...xs: tf.Tensor[]) => tf.Scalar, xs: readonly tf.Tensor[]): tf.Tensor[] {
+  const { value, grads } = tf.engine().gradients(() => f(...xs), [...xs], undefined, true);
+  value.dispose();
+  return grads.map((g, i) => g ?? tf.zerosLike(xs[i] as tf.Tensor));
 }
 
 function addInto(acc: Float32Array, v: ArrayLike<number>): void {
@@ -217,55 +230,6 @@ function splitBatches(batches: readonly TensorBatch[], max: number): TensorBatch
     }
   }
   return out;
-}
-
-function finiteDifferenceHg(input: NetworkInput, base: WeightGradients, relativeStep: number): HessianGradient {
-  const training = trainingMode(input);
-  const vars = input.net.weights();
-  const g = base.summed;
-  let wn = 0;
-  let gn = 0;
-  g.forEach((t, i) => {
-    const w = base.weights[i] as Float32Array;
-    for (let k = 0; k < t.length; k++) {
-      gn += (t[k] as number) ** 2;
-      wn += (w[k] as number) ** 2;
-    }
-  });
-  if (gn === 0) return { weights: base.weights, g, hg: g.map((t) => new Float32Array(t.length)) };
-  const epsilon = (relativeStep * Math.sqrt(wn)) / Math.sqrt(gn);
-  const shifted = (sign: number): Float32Array[] => {
-    vars.forEach((v, i) => {
-      const w = base.weights[i] as Float32Array;
-      const gi = g[i] as Float32Array;
-      const moved = new Float32Array(w.length);
-      for (let k = 0; k < w.length; k++) moved[k] = (w[k] as number) + sign * epsilon * (gi[k] as number);
-      assignArray(v, moved);
-    });
-    const sum = vars.map((v) => new Float32Array(v.size));
-    for (const batch of input.batches) {
-      gradientsAt(input.net, batch, 'cross-entropy', training).forEach((t, i) => {
-        const s = sum[i] as Float32Array;
-        for (let k = 0; k < t.length; k++) s[k] = (s[k] as number) + (t[k] as number);
-      });
-    }
-    return sum;
-  };
-  let plus: Float32Array[];
-  let minus: Float32Array[];
-  try {
-    plus = shifted(1);
-    minus = shifted(-1);
-  } finally {
-    vars.forEach((v, i) => assignArray(v, base.weights[i] as Float32Array));
-  }
-  const hg = plus.map((p, i) => {
-    const m = minus[i] as Float32Array;
-    const out = new Float32Array(p.length);
-    for (let k = 0; k < p.length; k++) out[k] = ((p[k] as number) - (m[k] as number)) / (2 * epsilon);
-    return out;
-  });
-  return { weights: base.weights, g, hg };
 }
 
 /** l2_norm (data-free): Σ over Conv/Linear layers of ‖W_l‖₂ (NASLib l2_norm). */

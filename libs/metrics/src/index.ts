@@ -22,3 +22,4 @@ export * from './bench';
 export * from './flop-model';
 export * from './init';
 export * from './score-journal';
+export * from './torch-check';

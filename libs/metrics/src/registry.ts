@@ -98,7 +98,7 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     usesReference: false,
     evaluation: { kind: 'pairwise' },
   },
-  grasp: { name: 'grasp', description: '−Σ W ⊙ (H ∂L/∂W) (Hessian-vector product by central differences)', higherIsBetter: true, usesReference: true, evaluation: network(grasp) },
+  grasp: { name: 'grasp', description: '−Σ W ⊙ (H ∂L/∂W) (exact Hessian-vector product by double backprop)', higherIsBetter: true, usesReference: true, evaluation: network(grasp) },
   fisher: { name: 'fisher', description: 'Σ_k ½ mean_n (Σ_hw a·δ)² per channel, broadcast to its weights', higherIsBetter: true, usesReference: true, evaluation: network(fisher) },
   ntk_condition: { name: 'ntk_condition', description: 'TE-NAS: condition number of the NTK (lower is better)', higherIsBetter: false, usesReference: true, evaluation: network(ntkCondition) },
   linear_regions: { name: 'linear_regions', description: 'TE-NAS: distinct ReLU patterns over 3×3 crops', higherIsBetter: true, usesReference: true, evaluation: network(linearRegions) },

@@ -14,7 +14,7 @@ const FORMAT = 'fsnas-metric-scores';
 
 /** What makes scores comparable: everything but the batch source, which follows from dataset and compat. */
 export function journalSettings(s: ResolvedSettings, metrics: readonly MetricName[]) {
-  return { dataset: s.dataset, batchSize: s.batchSize, batches: s.batches, seed: s.seed, compat: s.compat, init: s.init, network: s.network, metrics: [...metrics].sort() };
+  return { dataset: s.dataset, batchSize: s.batchSize, batches: s.batches, seed: s.seed, compat: s.compat, init: s.init, network: s.network, secondOrderBatch: s.secondOrderBatch, metrics: [...metrics].sort() };
 }
 
 /**

@@ -2,6 +2,7 @@ import { InvalidInputError, Rng } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, archKey, type Arch } from '@fsnas/nb201';
 import { NB201Network, tf, type NetConfig } from '@fsnas/nn';
+import { defaultSecondOrderBatch } from './gradients';
 import { applyMetricInit, buildScheme, type MetricInit } from './init';
 import { cifarBatchSource, type BatchSource, type MetricDataset } from './data';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
@@ -21,6 +22,8 @@ export interface MetricSettings {
   readonly network?: Partial<NetConfig>;
   /** Where batches come from (default: CIFAR-10 training images with augmentation). */
   readonly source?: BatchSource;
+  /** Most images per double-backprop pass (grasp). Default: the whole batch, except on wasm (heap-limited: 32). */
+  readonly secondOrderBatch?: number;
   /** Throw DegenerateNetworkError instead of returning a flagged sentinel. */
   readonly strict?: boolean;
 }
@@ -34,6 +37,7 @@ export interface ResolvedSettings {
   readonly init: MetricInit;
   readonly network: Partial<NetConfig>;
   readonly source: BatchSource;
+  readonly secondOrderBatch: number;
   readonly strict: boolean;
 }
 
@@ -41,7 +45,8 @@ export function resolveSettings(settings: MetricSettings = {}): ResolvedSettings
   const compat = settings.compat ?? 'naslib';
   const batchSize = settings.batchSize ?? (compat === 'reference' ? 16 : 64);
   const batches = settings.batches ?? 1;
-  for (const [k, v] of [['batchSize', batchSize], ['batches', batches]] as const) {
+  const secondOrderBatch = settings.secondOrderBatch ?? defaultSecondOrderBatch(batchSize);
+  for (const [k, v] of [['batchSize', batchSize], ['batches', batches], ['secondOrderBatch', secondOrderBatch]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`metric ${k} must be a positive integer, got ${v}`);
   }
   const dataset = settings.dataset ?? 'cifar10';
@@ -54,6 +59,7 @@ export function resolveSettings(settings: MetricSettings = {}): ResolvedSettings
     init: settings.init ?? (compat === 'reference' ? 'kaiming_normal_fanin' : 'pytorch_default'),
     network: settings.network ?? {},
     source: settings.source ?? cifarBatchSource(dataset, compat),
+    secondOrderBatch,
     strict: settings.strict ?? false,
   };
 }
@@ -93,6 +99,13 @@ export function scoreArchitectures(archs: readonly Arch[], metrics: readonly str
   }
 }
 
+/** The seeded network every metric of `mask` sees under settings `s` (before any weight copy). */
+export function buildMetricNetwork(mask: Mask, s: ResolvedSettings): NB201Network {
+  const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
+  applyMetricInit(net, s.init, s.seed);
+  return net;
+}
+
 /** All requested metrics of one mask (single architecture or sub-supernet) on shared batches. */
 export function scoreMask(mask: Mask, names: readonly MetricName[], s: ResolvedSettings, batches: readonly TensorBatch[], randomKey: number, weightSource?: NB201Network): Partial<Record<MetricName, MetricValue>> {
   const out: Partial<Record<MetricName, MetricValue>> = {};
@@ -106,11 +119,10 @@ export function scoreMask(mask: Mask, names: readonly MetricName[], s: ResolvedS
       else if (ev.kind === 'random') value = { value: new Rng((s.seed * 0x9e3779b1) ^ randomKey).uniform() };
       else if (ev.kind === 'network') {
         if (!net) {
-          net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
-          applyMetricInit(net, s.init, s.seed);
+          net = buildMetricNetwork(mask, s);
           if (weightSource) net.copyFrom(weightSource);
         }
-        const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, memo, ...(weightSource ? { weightSource } : {}) };
+        const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, secondOrderBatch: s.secondOrderBatch, memo, ...(weightSource ? { weightSource } : {}) };
         // Metrics return plain numbers; every tensor they leave behind is freed with the scope.
         tf.engine().startScope();
         try {

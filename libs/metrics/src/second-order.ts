@@ -11,6 +11,8 @@ import { tf } from '@fsnas/nn';
  *   ∂/∂x = conv2DBackpropInput(x.shape, dy, ddW) (= conv2dTranspose), with the same strides and padding.
  * - AvgPoolGrad(dy, input) = the adjoint of average pooling applied to dy: ∂/∂dy = avgPool(ddx),
  *   and it does not depend on the input's values (∂/∂input = 0).
+ * - Equal (the arg-max mask in Max's gradient, which the loss's logSumExp differentiates) is
+ *   piecewise constant: zero gradient, as PyTorch gives comparisons.
  */
 interface ConvFilterAttrs {
   strides: [number, number] | number;
@@ -40,6 +42,16 @@ export function ensureSecondOrderGradients(): void {
           x: () => tf.conv2dTranspose(dy, upstream, x.shape, strides, pad, dimRoundingMode),
           dy: () => tf.conv2d(x, upstream, strides, pad, 'NHWC', 1, dimRoundingMode),
         };
+      },
+    });
+  }
+  if (!tf.getGradient('Equal')) {
+    tf.registerGradient({
+      kernelName: 'Equal',
+      inputsToSave: ['a', 'b'],
+      gradFunc: (_dy, saved) => {
+        const [a, b] = saved as [tf.Tensor, tf.Tensor];
+        return { a: () => tf.zerosLike(a), b: () => tf.zerosLike(b) };
       },
     });
   }

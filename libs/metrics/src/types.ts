@@ -23,6 +23,8 @@ export interface NetworkInput {
    * (synflow's complement). Defaults to `net`.
    */
   readonly weightSource?: NB201Network;
+  /** Most images per double-backprop pass (grasp); larger batches are split. Default: no split. */
+  readonly secondOrderBatch?: number;
   /** Memo shared by the metrics of one network, so e.g. grad_norm, snip and plain share one backward pass. */
   readonly memo: Map<string, unknown>;
 }

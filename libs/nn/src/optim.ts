@@ -70,11 +70,30 @@ export interface TrainStepOptions {
   edgeWeights?: tf.Tensor2D;
 }
 
-/** Softmax cross-entropy averaged over the batch (PyTorch CrossEntropyLoss with integer labels). */
+/**
+ * Softmax cross-entropy averaged over the batch (PyTorch CrossEntropyLoss with integer labels).
+ * Its gradient (softmax − onehot)/B is recomputed from the saved logits, so that it can be
+ * differentiated again (grasp's Hessian-vector product). tfjs's own logSoftmax/exp gradients read
+ * their saved *outputs*, and the engine records the copy of an output before the op that made it,
+ * so a second differentiation cannot reach through them and silently drops the softmax curvature
+ * diag(p) − ppᵀ.
+ */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1] as number);
-    return tf.neg(tf.mean(tf.sum(tf.mul(logp, onehot), 1))) as tf.Scalar;
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1] as number) as tf.Tensor2D;
+    return softmaxCrossEntropy(logits, onehot);
   });
 }
+
+const softmaxCrossEntropy = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [logits, onehot] = args as [tf.Tensor2D, tf.Tensor2D];
+  (args[2] as tf.GradSaveFunc)([logits, onehot]);
+  const batch = logits.shape[0];
+  return {
+    value: tf.neg(tf.div(tf.sum(tf.mul(tf.logSoftmax(logits), onehot)), batch)) as tf.Scalar,
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [z, y] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.mul(dy as tf.Tensor, tf.div(tf.sub(tf.softmax(z), y), batch)), tf.zerosLike(y)];
+    },
+  };
+}) as (logits: tf.Tensor2D, onehot: tf.Tensor2D) => tf.Scalar;

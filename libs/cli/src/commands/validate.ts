@@ -8,7 +8,7 @@ import { loadPaperSplits, type Mask } from '@fsnas/nb201';
 import { compareWithFamily, readSplitTree, type SplitComparison } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
-import { configureNaslibValidation } from './metrics';
+import { configureNaslibValidation, configureTorchCheck } from './metrics';
 
 /** `fsnas split` arguments of the paper's CIFAR-10 setting (REFERENCE_SPEC §3). */
 const PAPER_SPLIT_ARGS = ['--dataset', 'cifar10', '--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
@@ -36,6 +36,7 @@ export interface SplitAgreementRow {
 export function registerValidateCommand(program: Command): void {
   const validate = program.command('validate').description('heavy validations against published results: NASLib zero-cost scores, the paper\'s split masks');
   configureNaslibValidation(validate.command('metrics'));
+  configureTorchCheck(validate.command('torch'));
   validate
     .command('splits')
     .description("split with every metric of the paper's CIFAR-10 splits (reference mode, seed 888, edges 0,1,2) and compare with the paper, level by level; finished splits are reused")
