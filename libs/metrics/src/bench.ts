@@ -6,6 +6,7 @@ import { createEdgeMetric } from './edge';
 import { metricGflop } from './flop-model';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
 import { scoreArchitectures } from './score';
+import { TORCH_PEER_METRICS } from './torch-check';
 
 /**
  * `benchMetrics()`: timing rows for `fsnas bench metrics` (wired by the CLI). Not a unit test.
@@ -35,8 +36,6 @@ export interface MetricBenchRow {
   readonly ratio?: number;
 }
 
-/** Proxies the PyTorch peer implements (one or two passes each, NASLib's definitions). */
-const PEER_METRICS: readonly MetricName[] = ['grad_norm', 'snip', 'synflow', 'jacob_cov', 'nwot'];
 
 export interface BenchMetricsOptions {
   readonly metrics?: readonly MetricName[];
@@ -80,7 +79,7 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
     rows.push(row);
     options.onRow?.(row);
   };
-  const peer = options.peer === false ? new Map<MetricName, number>() : peerTimes(metrics.filter((m) => PEER_METRICS.includes(m)), archs, perArchBatch, repeats);
+  const peer = options.peer === false ? new Map<MetricName, number>() : peerTimes(metrics.filter((m) => (TORCH_PEER_METRICS as readonly MetricName[]).includes(m)), archs, perArchBatch, repeats);
   for (const metric of metrics) {
     if (METRICS[metric].evaluation.kind === 'pairwise') continue;
     const times: number[] = [];

@@ -15,14 +15,15 @@ import { buildMetricNetwork, resolveSettings, scoreMask, type MetricSettings } f
  * only the code differs, so a definition or autodiff error shows as a relative difference far
  * above float32 rounding.
  */
-export const TORCH_CHECKED_METRICS = ['grad_norm', 'snip', 'grasp', 'synflow', 'jacob_cov', 'nwot'] as const satisfies readonly MetricName[];
-export type TorchCheckedMetric = (typeof TORCH_CHECKED_METRICS)[number];
+/** The proxies tools/bench/peer_zero_cost.py implements (NASLib's definitions). */
+export const TORCH_PEER_METRICS = ['grad_norm', 'snip', 'grasp', 'synflow', 'jacob_cov', 'nwot'] as const satisfies readonly MetricName[];
+export type TorchPeerMetric = (typeof TORCH_PEER_METRICS)[number];
 
 export interface TorchCheckRow {
   readonly arch: string;
   /** Cross-entropy of the batch in train mode: ours, PyTorch's (checks that the weights were carried over). */
   readonly loss: readonly [number, number];
-  readonly values: Readonly<Partial<Record<TorchCheckedMetric, readonly [ours: number, torch: number]>>>;
+  readonly values: Readonly<Partial<Record<TorchPeerMetric, readonly [ours: number, torch: number]>>>;
 }
 
 export interface TorchCheck {
@@ -30,8 +31,8 @@ export interface TorchCheck {
   readonly python: string;
   readonly rows: readonly TorchCheckRow[];
   /** Per metric, |ours − torch| / max(|torch|, 1e-6·scale) over the architectures: the largest and the median. */
-  readonly maxRelativeDifference: Readonly<Partial<Record<TorchCheckedMetric, number>>>;
-  readonly medianRelativeDifference: Readonly<Partial<Record<TorchCheckedMetric, number>>>;
+  readonly maxRelativeDifference: Readonly<Partial<Record<TorchPeerMetric, number>>>;
+  readonly medianRelativeDifference: Readonly<Partial<Record<TorchPeerMetric, number>>>;
 }
 
 interface PeerOutput {
@@ -41,11 +42,11 @@ interface PeerOutput {
 
 const base64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-export function checkAgainstTorch(archs: readonly Arch[], metrics: readonly TorchCheckedMetric[], settings: MetricSettings = {}): TorchCheck {
+export function checkAgainstTorch(archs: readonly Arch[], metrics: readonly TorchPeerMetric[], settings: MetricSettings = {}): TorchCheck {
   const s = resolveSettings(settings);
   if (s.compat !== 'naslib') throw new InvalidInputError('the PyTorch check follows NASLib\'s definitions: use compat naslib');
   if (s.batches !== 1) throw new InvalidInputError('the PyTorch check takes one batch');
-  for (const m of metrics) if (!TORCH_CHECKED_METRICS.includes(m)) throw new InvalidInputError(`no PyTorch peer for '${m}'; checked: ${TORCH_CHECKED_METRICS.join(', ')}`);
+  for (const m of metrics) if (!TORCH_PEER_METRICS.includes(m)) throw new InvalidInputError(`no PyTorch peer for '${m}'; checked: ${TORCH_PEER_METRICS.join(', ')}`);
   const config = { C: 16, N: 5, classes: 10, ...s.network };
   const [arrays] = s.source(s.seed, 1, s.batchSize);
   if (!arrays) throw new InvalidInputError('the batch source gave no batch');
@@ -83,7 +84,7 @@ export function checkAgainstTorch(archs: readonly Arch[], metrics: readonly Torc
     const values = Object.fromEntries(metrics.map((m) => [m, [o.values[m] as number, t.values[m] as number] as const]));
     return { arch: o.arch, loss: [o.loss, t.loss], values };
   });
-  const relative = (m: TorchCheckedMetric): number[] => {
+  const relative = (m: TorchPeerMetric): number[] => {
     const pairs = rows.map((r) => r.values[m] as readonly [number, number]);
     const scale = Math.max(...pairs.map(([, t]) => Math.abs(t)));
     return pairs.map(([o, t]) => Math.abs(o - t) / Math.max(Math.abs(t), 1e-6 * scale));

@@ -19,10 +19,10 @@ import {
   validateAgainstNaslib,
   checkAgainstTorch,
   sampleRows,
-  TORCH_CHECKED_METRICS,
+  TORCH_PEER_METRICS,
   type Compat,
   type TorchCheck,
-  type TorchCheckedMetric,
+  type TorchPeerMetric,
   type ValidationRow,
 } from '@fsnas/metrics';
 import { initBackend } from '@fsnas/nn';
@@ -151,23 +151,23 @@ export function configureTorchCheck(cmd: Command): void {
   cmd
     .description("our proxies against PyTorch's on the same weights and the same batch (a definition or autodiff error shows far above float32 rounding)")
     .option('--archs <n>', 'architectures: the first n of the seeded NASLib sample (the validation\'s)', parseInteger, 10)
-    .option('--metrics <list>', `comma-separated, of ${TORCH_CHECKED_METRICS.join(', ')}`, TORCH_CHECKED_METRICS.join(','))
+    .option('--metrics <list>', `comma-separated, of ${TORCH_PEER_METRICS.join(', ')}`, TORCH_PEER_METRICS.join(','))
     .option('--batch-size <n>', 'images in the batch', parseInteger, 64)
     .option('--seed <n>', 'seed of the weights and the batch', parseInteger, 0)
     .option('--json', 'print JSON on stdout')
     .action(async (options: { archs: number; metrics: string; batchSize: number; seed: number; json?: boolean }) => {
       const metrics = options.metrics.split(',').map((m) => resolveMetricName(m.trim()));
-      for (const m of metrics) if (!(TORCH_CHECKED_METRICS as readonly string[]).includes(m)) throw new InvalidInputError(`no PyTorch peer for '${m}'; checked: ${TORCH_CHECKED_METRICS.join(', ')}`);
+      for (const m of metrics) if (!(TORCH_PEER_METRICS as readonly string[]).includes(m)) throw new InvalidInputError(`no PyTorch peer for '${m}'; checked: ${TORCH_PEER_METRICS.join(', ')}`);
       if (options.archs < 1) throw new InvalidInputError(`--archs must be at least 1, got ${options.archs}`);
       await initBackend();
       const rows = sampleRows(loadNaslibScores(), 500, 0).slice(0, options.archs);
-      const result = checkAgainstTorch(rows.map((r) => r.arch), metrics as TorchCheckedMetric[], { batchSize: options.batchSize, seed: options.seed });
+      const result = checkAgainstTorch(rows.map((r) => r.arch), metrics as TorchPeerMetric[], { batchSize: options.batchSize, seed: options.seed });
       emit(options.json, result, () => formatTorchCheck(result));
     });
 }
 
 export function formatTorchCheck(check: TorchCheck): string {
-  const metrics = Object.keys(check.maxRelativeDifference) as TorchCheckedMetric[];
+  const metrics = Object.keys(check.maxRelativeDifference) as TorchPeerMetric[];
   const lossGap = Math.max(...check.rows.map((r) => Math.abs(r.loss[0] - r.loss[1]) / r.loss[1]));
   const lines = metrics.map((m) => `${m.padEnd(10)} ${(check.medianRelativeDifference[m] as number).toExponential(2).padStart(17)} ${(check.maxRelativeDifference[m] as number).toExponential(2).padStart(14)}`);
   return [`torch ${check.torch} (${check.python}); ${check.rows.length} architectures; loss max rel. diff ${lossGap.toExponential(2)}`, `${'metric'.padEnd(10)} ${'median rel. diff'.padStart(17)} ${'max rel. diff'.padStart(14)}`, ...lines].join('\n');
