@@ -10,8 +10,10 @@ log() { printf 'fsnas bootstrap: %s\n' "$*" >&2; }
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f node_modules/.fsnas-lock-stamp || "$(cat node_modules/.fsnas-lock-stamp)" != "$lock_hash" ]]; then
   # `npm install` on the committed lockfile, not `npm ci`: see docs/decisions/0007-npm-install-not-ci.md.
+  # --no-save keeps the lockfile as committed (npm would drop the optional entries it cannot fetch,
+  # and the changed hash would make the next bootstrap install again).
   log "installing npm packages (locked versions)"
-  npm install --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.fsnas-lock-stamp
 fi
 
