@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,41 @@ describe('fsnas validate torch', () => {
     const r = await fsnas('validate', 'torch', '--metrics', 'zen');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no PyTorch peer for 'zen'; checked: grad_norm, snip, grasp/);
+  });
+});
+
+describe('fsnas validate metrics --jobs', () => {
+  const table = (stdout: string) => (JSON.parse(stdout) as { rows: { secondsPerArch?: number }[] }).rows.map(({ secondsPerArch: _, ...r }) => r);
+  const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { index: number; seconds: number });
+
+  it('scores in worker processes with part journals, absorbs them, and gives the one-process table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-jobs-'));
+    const args = ['validate', 'metrics', '--sample', '7', '--columns', 'params,flops', '--json'];
+    const parallel = await fsnas(...args, '--jobs', '2', '--journal', join(dir, 'parallel.jsonl'));
+    const serial = await fsnas(...args, '--journal', join(dir, 'serial.jsonl'));
+    expect([parallel.status, serial.status]).toEqual([0, 0]);
+    expect(table(parallel.stdout)).toEqual(table(serial.stdout));
+    expect(parallel.stderr).toMatch(/parallel\.jsonl\.part-1\.jsonl \(0\/3 architectures already scored\)/);
+    expect(lines(join(dir, 'parallel.jsonl')).map((l) => l.index).sort()).toEqual(lines(join(dir, 'serial.jsonl')).map((l) => l.index).sort());
+    expect(readdirSync(dir).sort()).toEqual(['parallel.jsonl', 'serial.jsonl']);
+  });
+
+  it("takes over a part journal an interrupted run left behind instead of scoring it again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-jobs-'));
+    const main = join(dir, 'scores.jsonl');
+    const first = await fsnas('validate', 'metrics', '--sample', '5', '--columns', 'params', '--journal', join(dir, 'x.jsonl'), '--json');
+    const [a, b] = lines(join(dir, 'x.jsonl')).map((l) => l.index);
+    writeFileSync(join(dir, 'two'), `${a}\n${b}\n`);
+    // A worker of an earlier run that got as far as two architectures.
+    const worker = await fsnas('validate', 'metrics', '--sample', '5', '--columns', 'params', '--journal', `${main}.part-3.jsonl`, '--only', join(dir, 'two'), '--json');
+    expect([first.status, worker.status]).toEqual([0, 0]);
+    const left = lines(`${main}.part-3.jsonl`);
+    const r = await fsnas('validate', 'metrics', '--sample', '5', '--columns', 'params', '--journal', main, '--jobs', '2', '--json');
+    expect(r.status).toBe(0);
+    const merged = lines(main);
+    expect(merged).toHaveLength(5);
+    for (const l of left) expect(merged).toContainEqual(l); // the same lines, seconds included: not rescored
+    expect(r.stderr).toMatch(/part-1\.jsonl \(0\/1 architectures already scored\)/);
+    expect(readdirSync(dir).filter((f) => f.includes('.part-'))).toEqual([]);
   });
 });

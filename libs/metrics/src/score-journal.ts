@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { InvalidInputError, appendJsonLine, readJsonLines } from '@fsnas/core';
 import type { MetricName } from './registry';
 import type { ResolvedSettings } from './score';
@@ -25,6 +26,7 @@ export function journalSettings(s: ResolvedSettings, metrics: readonly MetricNam
 export class ScoreJournal {
   private constructor(
     readonly file: string,
+    readonly settings: ReturnType<typeof journalSettings>,
     readonly scores: ReadonlyMap<number, JournalScore>,
   ) {}
 
@@ -47,11 +49,22 @@ export class ScoreJournal {
       }
       scores.set(score.index, score);
     }
-    return new ScoreJournal(file, scores);
+    return new ScoreJournal(file, settings, scores);
   }
 
   append(score: JournalScore): void {
     appendJsonLine(this.file, score);
     (this.scores as Map<number, JournalScore>).set(score.index, score);
+  }
+
+  /**
+   * Take over the scores of another journal of the same settings (a parallel worker's) that this
+   * one lacks, then delete it. Each score is appended before the file goes, so an interruption
+   * loses nothing: a rerun absorbs the rest.
+   */
+  absorb(file: string): void {
+    const part = ScoreJournal.open(file, this.settings);
+    for (const score of part.scores.values()) if (!this.scores.has(score.index)) this.append(score);
+    rmSync(file);
   }
 }

@@ -100,7 +100,7 @@ export function validateAgainstNaslib(options: ValidateOptions): ValidationRow[]
     return m;
   });
   options.onGroup?.(columns);
-  const scored = scoreResumably(rows, metrics, options);
+  const scored = scoreNaslibRows(rows, metrics, options);
   const secondsPerArch = mean(scored.map((s) => s.seconds)) / columns.length;
   return columns.map((column, k) => {
     const metric = metrics[k] as MetricName;
@@ -126,7 +126,7 @@ export function validateAgainstNaslib(options: ValidateOptions): ValidationRow[]
 }
 
 /** Scores of `rows` in order, taking finished ones from the journal and appending new ones to it. */
-function scoreResumably(rows: readonly NaslibRow[], metrics: readonly MetricName[], options: ValidateOptions): JournalScore[] {
+export function scoreNaslibRows(rows: readonly NaslibRow[], metrics: readonly MetricName[], options: Omit<ValidateOptions, 'sample'>): JournalScore[] {
   const journal = options.journal !== undefined ? ScoreJournal.open(options.journal, journalSettings(resolveSettings(options), metrics)) : undefined;
   const done = new Map<number, JournalScore>(journal?.scores);
   const missing = rows.filter((r) => !done.has(r.index));

@@ -19,6 +19,10 @@ import {
   validateAgainstNaslib,
   checkAgainstTorch,
   sampleRows,
+  scoreNaslibRows,
+  ScoreJournal,
+  journalSettings,
+  resolveSettings,
   TORCH_PEER_METRICS,
   type Compat,
   type TorchCheck,
@@ -28,6 +32,7 @@ import {
 import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
+import { scoreInWorkers } from './score-workers';
 
 interface CommonOptions {
   batchSize?: number;
@@ -123,19 +128,40 @@ export function configureNaslibValidation(cmd: Command): void {
       .option('--sample-seed <n>', 'seed of the sample', parseInteger, 0)
       .option('--columns <list>', `comma-separated NASLib columns (default all: ${Object.keys(NASLIB_COLUMNS).join(',')})`)
       .option('--accuracy <source>', 'nb201-valid (cifar10-valid, valid split, 200 epochs) | nb201-test (cifar10-valid test) | naslib (the file’s naslib_val_accuracy)', 'nb201-valid')
-      .option('--journal <file>', 'JSON-lines file of finished scores; a rerun with the same settings resumes from it (default: data/metrics/scores-<settings hash>.jsonl)'),
-  ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string; journal?: string }) => {
+      .option('--journal <file>', 'JSON-lines file of finished scores; a rerun with the same settings resumes from it (default: data/metrics/scores-<settings hash>.jsonl)')
+      .option('--jobs <n>', 'scoring processes, one per core (each with a part journal, absorbed into --journal)', parseInteger, 1)
+      .option('--only <file>', 'only score these NB201 indices of the sample into the journal, one per line, and print no table (what --jobs hands each worker)'),
+  ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string; journal?: string; jobs: number; only?: string }) => {
     const columns = options.columns ? options.columns.split(',').map((c) => c.trim()) : Object.keys(NASLIB_COLUMNS);
+    const metrics = columns.map((c) => {
+      const m = NASLIB_COLUMNS[c];
+      if (!m) throw new InvalidInputError(`no metric for NASLib column '${c}'; known: ${Object.keys(NASLIB_COLUMNS).join(', ')}`);
+      return m;
+    });
+    if (options.jobs < 1) throw new InvalidInputError(`--jobs must be at least 1, got ${options.jobs}`);
     const rows = loadNaslibScores();
     const accuracy = accuracySource(options.accuracy, rows);
-    if (columns.some((c) => METRICS[NASLIB_COLUMNS[c] ?? 'num_params'].evaluation.kind === 'network')) await initBackend();
+    if (metrics.some((m) => METRICS[m].evaluation.kind === 'network')) await initBackend();
     const n = Math.min(options.sample, rows.length);
     const journal = options.journal ?? defaultJournal(settings(options), columns);
+    const only = options.only !== undefined ? new Set(readIndices(options.only)) : undefined;
+    if (options.jobs > 1) {
+      const sample = sampleRows(rows, n, options.sampleSeed).map((r) => r.index);
+      const open = ScoreJournal.open(journal, journalSettings(resolveSettings(settings(options)), metrics));
+      await scoreInWorkers(open, only ? sample.filter((i) => only.has(i)) : sample, options.jobs, process.argv.slice(2));
+    }
     let progress: Progress | undefined;
     const onResume = (done: number, total: number) => {
       process.stderr.write(`metrics validate: journal ${journal} (${done}/${total} architectures already scored)\n`);
       progress = new Progress({ label: `metrics validate [${columns.join(',')}]`, total: total - done, unit: 'arch' });
     };
+    if (only) {
+      // A worker's share: scores into its journal, no table (a share may hold a single architecture).
+      const share = sampleRows(rows, n, options.sampleSeed).filter((r) => only.has(r.index));
+      scoreNaslibRows(share, metrics, { ...settings(options), journal, onResume, onArch: () => progress?.tick() });
+      emit(options.json, { journal, scored: share.length }, () => `${share.length} architectures scored into ${journal}`);
+      return;
+    }
     const table = validateAgainstNaslib({ ...settings(options), sample: n, sampleSeed: options.sampleSeed, columns, rows, accuracy, journal, onResume, onArch: () => progress?.tick() });
     const result = { accuracy: options.accuracy, sample: n, sample_seed: options.sampleSeed, settings: settings(options), rows: table };
     emit(options.json, result, () => formatValidation(table, options.accuracy));

@@ -7,7 +7,7 @@ import { FsnasError, InvalidInputError, writableDataDir, writeFileAtomic } from 
 import { loadPaperSplits, type Mask } from '@fsnas/nb201';
 import { compareWithFamily, readSplitTree, type SplitComparison } from '@fsnas/splitting';
 import type { Command } from 'commander';
-import { emit, parseInteger } from '../cli-kit';
+import { emit, inParallel, parseInteger } from '../cli-kit';
 import { configureNaslibValidation, configureTorchCheck } from './metrics';
 
 /** `fsnas split` arguments of the paper's CIFAR-10 setting (REFERENCE_SPEC §3). */
@@ -86,16 +86,6 @@ async function splitInChild(metric: string, dir: string): Promise<void> {
   writeFileAtomic(timingFile(dir, metric), `${JSON.stringify(timing)}\n`);
 }
 
-/** Run `task` on every item with at most `jobs` running at once; the first failure is thrown after the others end. */
-async function inParallel<T>(items: readonly T[], jobs: number, task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const errors: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item).catch((e: unknown) => void errors.push(e));
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
-  if (errors.length) throw errors[0];
-}
 
 function agreement(metric: string, family: readonly Mask[], dir: string): SplitAgreementRow {
   const file = treeFile(dir, metric);
