@@ -8,13 +8,6 @@ import { crossEntropy, runTorchPeer, tf } from '@fsnas/nn';
 import type { MetricName } from './registry';
 import { buildMetricNetwork, resolveSettings, scoreMask, type MetricSettings } from './score';
 
-/**
- * Our proxies against PyTorch on the *same* network weights and the *same* batch
- * (tools/bench/peer_same_weights.py, NASLib's definitions in tools/bench/peer_zero_cost.py).
- * Against NASLib's published scores, two runs differ in init and batch as well as in code; here
- * only the code differs, so a definition or autodiff error shows as a relative difference far
- * above float32 rounding.
- */
 /** The proxies tools/bench/peer_zero_cost.py implements (NASLib's definitions). */
 export const TORCH_PEER_METRICS = ['grad_norm', 'snip', 'grasp', 'synflow', 'jacob_cov', 'nwot'] as const satisfies readonly MetricName[];
 export type TorchPeerMetric = (typeof TORCH_PEER_METRICS)[number];
@@ -42,6 +35,13 @@ interface PeerOutput {
 
 const base64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
+/**
+ * Our proxies against PyTorch on the *same* network weights and the *same* batch
+ * (tools/bench/peer_same_weights.py, NASLib's definitions in tools/bench/peer_zero_cost.py).
+ * Against NASLib's published scores, two runs differ in init and batch as well as in code; here
+ * only the code differs, so a definition or autodiff error shows as a relative difference far
+ * above float32 rounding.
+ */
 export function checkAgainstTorch(archs: readonly Arch[], metrics: readonly TorchPeerMetric[], settings: MetricSettings = {}): TorchCheck {
   const s = resolveSettings(settings);
   if (s.compat !== 'naslib') throw new InvalidInputError('the PyTorch check follows NASLib\'s definitions: use compat naslib');

@@ -82,6 +82,15 @@ export interface ValidateOptions extends ScoreOptions {
   readonly onResume?: (done: number, total: number) => void;
 }
 
+/** Our metric for each NASLib column, or a typed error naming the known columns. */
+export function naslibMetrics(columns: readonly string[]): MetricName[] {
+  return columns.map((c) => {
+    const m = NASLIB_COLUMNS[c];
+    if (!m) throw new InvalidInputError(`no metric for NASLib column '${c}'; known: ${Object.keys(NASLIB_COLUMNS).join(', ')}`);
+    return m;
+  });
+}
+
 /** Seeded sample of `n` rows (all rows when n ≥ the file's size). */
 export function sampleRows(rows: readonly NaslibRow[], n: number, seed: number): NaslibRow[] {
   if (n >= rows.length) return [...rows];
@@ -94,11 +103,7 @@ export function validateAgainstNaslib(options: ValidateOptions): ValidationRow[]
   const columns = options.columns ?? Object.keys(NASLIB_COLUMNS);
   const accuracyOf = options.accuracy ?? ((index: number) => all.find((r) => r.index === index)?.naslibValAccuracy ?? NaN);
   const accuracy = rows.map((r) => accuracyOf(r.index));
-  const metrics = columns.map((c) => {
-    const m = NASLIB_COLUMNS[c];
-    if (!m) throw new InvalidInputError(`no metric for NASLib column '${c}'; known: ${Object.keys(NASLIB_COLUMNS).join(', ')}`);
-    return m;
-  });
+  const metrics = naslibMetrics(columns);
   options.onGroup?.(columns);
   const scored = scoreNaslibRows(rows, metrics, options);
   const secondsPerArch = mean(scored.map((s) => s.seconds)) / columns.length;

@@ -17,6 +17,7 @@ import {
   resolveMetricName,
   scoreArchitectures,
   validateAgainstNaslib,
+  naslibMetrics,
   checkAgainstTorch,
   sampleRows,
   scoreNaslibRows,
@@ -133,11 +134,7 @@ export function configureNaslibValidation(cmd: Command): void {
       .option('--only <file>', 'only score these NB201 indices of the sample into the journal, one per line, and print no table (what --jobs hands each worker)'),
   ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string; journal?: string; jobs: number; only?: string }) => {
     const columns = options.columns ? options.columns.split(',').map((c) => c.trim()) : Object.keys(NASLIB_COLUMNS);
-    const metrics = columns.map((c) => {
-      const m = NASLIB_COLUMNS[c];
-      if (!m) throw new InvalidInputError(`no metric for NASLib column '${c}'; known: ${Object.keys(NASLIB_COLUMNS).join(', ')}`);
-      return m;
-    });
+    const metrics = naslibMetrics(columns);
     if (options.jobs < 1) throw new InvalidInputError(`--jobs must be at least 1, got ${options.jobs}`);
     const rows = loadNaslibScores();
     const accuracy = accuracySource(options.accuracy, rows);
@@ -182,12 +179,11 @@ export function configureTorchCheck(cmd: Command): void {
     .option('--seed <n>', 'seed of the weights and the batch', parseInteger, 0)
     .option('--json', 'print JSON on stdout')
     .action(async (options: { archs: number; metrics: string; batchSize: number; seed: number; json?: boolean }) => {
-      const metrics = options.metrics.split(',').map((m) => resolveMetricName(m.trim()));
-      for (const m of metrics) if (!(TORCH_PEER_METRICS as readonly string[]).includes(m)) throw new InvalidInputError(`no PyTorch peer for '${m}'; checked: ${TORCH_PEER_METRICS.join(', ')}`);
+      const metrics = options.metrics.split(',').map((m) => resolveMetricName(m.trim())) as TorchPeerMetric[];
       if (options.archs < 1) throw new InvalidInputError(`--archs must be at least 1, got ${options.archs}`);
       await initBackend();
       const rows = sampleRows(loadNaslibScores(), 500, 0).slice(0, options.archs);
-      const result = checkAgainstTorch(rows.map((r) => r.arch), metrics as TorchPeerMetric[], { batchSize: options.batchSize, seed: options.seed });
+      const result = checkAgainstTorch(rows.map((r) => r.arch), metrics, { batchSize: options.batchSize, seed: options.seed });
       emit(options.json, result, () => formatTorchCheck(result));
     });
 }

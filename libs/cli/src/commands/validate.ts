@@ -86,7 +86,6 @@ async function splitInChild(metric: string, dir: string): Promise<void> {
   writeFileAtomic(timingFile(dir, metric), `${JSON.stringify(timing)}\n`);
 }
 
-
 function agreement(metric: string, family: readonly Mask[], dir: string): SplitAgreementRow {
   const file = treeFile(dir, metric);
   const comparison: SplitComparison = compareWithFamily(readSplitTree(file), family);
