@@ -36,4 +36,10 @@ describe('readCsv', () => {
     expect(() => readCsv(csv('a,b\n1,x"2"\n'))).toThrow(/quote in the middle/);
     expect(() => readCsv(csv(''))).toThrow(/empty file/);
   });
+
+  it('strips a UTF-8 byte-order mark, so the first column keeps its name', () => {
+    const t = readCsv(csv('\uFEFFacc,name\r\n91.5,x\r\n'));
+    expect(t.header).toEqual(['acc', 'name']);
+    expect(t.number(0, t.column('acc'))).toBe(91.5);
+  });
 });

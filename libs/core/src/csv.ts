@@ -16,10 +16,13 @@ export interface CsvTable {
 
 /**
  * Read a CSV file strictly: RFC 4180 quoting, every row with exactly as many cells as the header.
- * A short or long row is an error that names the file and line instead of a shifted column.
+ * A short or long row is an error that names the file and line instead of a shifted column. A leading
+ * UTF-8 byte-order mark is skipped.
  */
 export function readCsv(file: string): CsvTable {
-  const text = readFileSync(file, 'utf8');
+  // Spreadsheet exports often start with a UTF-8 byte-order mark; left in, it becomes part of the
+  // first column's name, and 'missing column' errors then name a column that looks present.
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const lines = splitRecords(text, file);
   const [header, ...rows] = lines;
   if (!header || header.cells.length === 0) throw new CorruptDataError(file, '1', 'empty file: no header');
