@@ -12,6 +12,13 @@ beforeAll(() => {
 });
 
 describe('Benchmark tables', () => {
+  it('reads the Edge TPU latency the HW-NAS-Bench export marks -1 (not measured) as NaN, not as a cost', () => {
+    // Row 6 is one of the 4,699 architectures per dataset without an Edge TPU measurement.
+    expect(bench.hw('cifar10', 'edgetpu_latency')[6]).toBeNaN();
+    expect(bench.hw('cifar10', 'edgetpu_latency').filter(Number.isNaN).length).toBe(4699);
+    expect(Math.min(...bench.hw('cifar10', 'edgetpu_latency').filter((x) => !Number.isNaN(x)))).toBeGreaterThan(0);
+  });
+
   it('reads the published maxima of the NATS settings', () => {
     const max = (xs: Float64Array) => xs.reduce((m, x) => Math.max(m, x), -Infinity);
     expect(max(bench.accuracy('cifar10')).toFixed(2)).toBe('94.37');
@@ -80,18 +87,58 @@ describe('sampleStats', () => {
 });
 
 describe('corrupt tables', () => {
-  function withCorruptNats(edit: (lines: string[]) => void): () => Benchmark {
+  const TABLES = [
+    'nb201/nats_tss_test_acc_200ep.csv',
+    ...['cifar10-valid', 'cifar100', 'ImageNet16-120'].map((s) => `nb201/nb201_v1_1_${s}.csv`),
+    ...['cifar10', 'cifar100', 'ImageNet16-120'].map((d) => `nb201/hw_nas_bench_${d}.csv`),
+  ];
+
+  /** A temp data folder holding copies of the tables, one of them edited; loading it is the returned function. */
+  function withCorrupt(table: string, edit: (lines: string[]) => void, hw = false): () => Benchmark {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-bench-'));
     mkdirSync(join(dir, 'nb201'));
-    const file = resolveDataFile('nb201/nats_tss_test_acc_200ep.csv');
-    const lines = readFileSync(file, 'utf8').split('\n');
-    edit(lines);
-    writeFileSync(join(dir, 'nb201', 'nats_tss_test_acc_200ep.csv'), lines.join('\n'));
-    for (const s of ['cifar10-valid', 'cifar100', 'ImageNet16-120']) {
-      copyFileSync(resolveDataFile(`nb201/nb201_v1_1_${s}.csv`), join(dir, 'nb201', `nb201_v1_1_${s}.csv`));
+    for (const t of TABLES.filter((t) => hw || !t.includes('hw_nas_bench'))) {
+      if (t !== table) copyFileSync(resolveDataFile(t), join(dir, t));
     }
-    return () => Benchmark.load({ hw: false, env: { FSNAS_DATA_DIR: dir } });
+    const lines = readFileSync(resolveDataFile(table), 'utf8').split('\n');
+    edit(lines);
+    writeFileSync(join(dir, table), lines.join('\n'));
+    return () => Benchmark.load({ hw, env: { FSNAS_DATA_DIR: dir } });
   }
+  const withCorruptNats = (edit: (lines: string[]) => void) => withCorrupt('nb201/nats_tss_test_acc_200ep.csv', edit);
+  /** Replace the cell of `column` (0-based) on `line` (0-based, header = 0). */
+  const setCell = (line: number, column: number, value: string) => (lines: string[]) => {
+    const cells = lines[line]!.split(',');
+    cells[column] = value;
+    lines[line] = cells.join(',');
+  };
+
+  it('rejects an accuracy above 100, naming file, line, row, column and value', () => {
+    const load = withCorruptNats(setCell(6, 0, '150'));
+    expect(load).toThrow(CorruptDataError);
+    expect(load).toThrow(/nats_tss_test_acc_200ep\.csv:7: row 5, column 'CIFAR10TestAccuracy200Epochs': 150 is outside \[0, 100\] \(accuracy, %\)/);
+  });
+
+  it('rejects a negative accuracy in a NAS-Bench-201 v1_1 table', () => {
+    const load = withCorrupt('nb201/nb201_v1_1_cifar100.csv', setCell(3, 5, '-0.5'));
+    expect(load).toThrow(/nb201_v1_1_cifar100\.csv:4: row 2, column 'train accuracy': -0\.5 is outside \[0, 100\]/);
+  });
+
+  it('rejects a repeated or missing index in the file id column', () => {
+    const load = withCorrupt('nb201/nb201_v1_1_cifar10-valid.csv', setCell(3, 0, '1'));
+    expect(load).toThrow(/nb201_v1_1_cifar10-valid\.csv:4: row 2, column 'file id': 1 is not the row's index 2/);
+  });
+
+  it('rejects an infinite value', () => {
+    const load = withCorruptNats(setCell(2, 1, 'Infinity'));
+    expect(load).toThrow(/:3: column 'CIFAR100TestAccuracy200Epochs' is not a finite number: "Infinity"/);
+  });
+
+  it('rejects a negative hardware cost', () => {
+    // Cells of the HW tables start with the quoted 6-tuple "(a, b, …)", which holds 5 commas.
+    const load = withCorrupt('nb201/hw_nas_bench_cifar100.csv', setCell(9, 6 + 1, '-3.5'), true);
+    expect(load).toThrow(/hw_nas_bench_cifar100\.csv:10: row 8, column 'edgegpu_energy': -3\.5 is outside \[0, ∞\) \(energy, mJ\)/);
+  });
 
   it('names file and line of a non-numeric value', () => {
     const load = withCorruptNats((lines) => {

@@ -1,5 +1,6 @@
-import { CorruptDataError, readCsv, resolveDataFile, type CsvTable } from '@fsnas/core';
+import { CorruptDataError, checkColumns, readCsv, resolveDataFile, type CsvTable } from '@fsnas/core';
 import { NUM_ARCHS, archKey, formatArch, parseArch, type Arch, type OpId } from '@fsnas/nb201';
+import { NATS_TABLE, hwTable, nb201V11Table, type BenchmarkTable } from './schema';
 import { HW_DATASETS, HW_METRICS, type AccuracySplit, type HwDataset, type HwMetric, type Setting } from './settings';
 
 /** Column-oriented ground truth: one Float64Array per (setting, split), indexed by NATS-Bench index. */
@@ -20,14 +21,22 @@ export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Read one table and check it against its column schema (schema.ts); returns the table and its numeric columns. */
+function readTable(spec: BenchmarkTable, env: NodeJS.ProcessEnv): { table: CsvTable; numbers: (column: string) => Float64Array } {
+  const table = readCsv(resolveDataFile(spec.path, env));
+  const columns = checkColumns(table, spec.schema);
+  return { table, numbers: (column) => columns.get(column) as Float64Array };
+}
+
 /**
- * Load and cross-check every table. The NATS index order is not a formula, so it is read from the
- * NATS file and every other file must list the same architecture at the same index.
+ * Load and cross-check every table. Every cell is checked against the tables' column schema
+ * (schema.ts). The NATS index order is not a formula, so it is read from the NATS file and every
+ * other file must list the same architecture at the same index.
  */
 export function loadBenchmarkColumns(options: LoadOptions = {}): BenchmarkColumns {
   const env = options.env ?? process.env;
   const accuracy = new Map<string, Float64Array>();
-  const nats = readCsv(resolveDataFile('nb201/nats_tss_test_acc_200ep.csv', env));
+  const { table: nats, numbers: natsNumbers } = readTable(NATS_TABLE, env);
   const archStrings = readArchColumn(nats, 'ArchitectureString');
   const indexOfKey = new Int32Array(NUM_ARCHS).fill(-1);
   archStrings.forEach((s, index) => {
@@ -35,31 +44,32 @@ export function loadBenchmarkColumns(options: LoadOptions = {}): BenchmarkColumn
     if (indexOfKey[key] !== -1) throw new CorruptDataError(nats.file, String(nats.lineOf(index)), `duplicate architecture ${s} (also at index ${indexOfKey[key]})`);
     indexOfKey[key] = index;
   });
-  accuracy.set(accuracyColumnId('cifar10', 'test'), numericColumn(nats, 'CIFAR10TestAccuracy200Epochs'));
-  accuracy.set(accuracyColumnId('cifar100', 'test'), numericColumn(nats, 'CIFAR100TestAccuracy200Epochs'));
-  accuracy.set(accuracyColumnId('ImageNet16-120', 'test'), numericColumn(nats, 'ImageNetTestAccuracy200Epochs'));
+  accuracy.set(accuracyColumnId('cifar10', 'test'), natsNumbers('CIFAR10TestAccuracy200Epochs'));
+  accuracy.set(accuracyColumnId('cifar100', 'test'), natsNumbers('CIFAR100TestAccuracy200Epochs'));
+  accuracy.set(accuracyColumnId('ImageNet16-120', 'test'), natsNumbers('ImageNetTestAccuracy200Epochs'));
 
   for (const setting of ['cifar10-valid', 'cifar100', 'ImageNet16-120'] as const) {
-    const table = readCsv(resolveDataFile(`nb201/nb201_v1_1_${setting}.csv`, env));
+    // The schema checks that `file id` is the row's index, so the ids are complete and unique.
+    const { table, numbers } = readTable(nb201V11Table(setting), env);
     checkSameOrder(table, archStrings);
-    accuracy.set(accuracyColumnId(setting, 'train'), numericColumn(table, 'train accuracy'));
-    accuracy.set(accuracyColumnId(setting, 'valid'), numericColumn(table, 'validation accuracy'));
-    accuracy.set(accuracyColumnId(setting, setting === 'cifar10-valid' ? 'test' : 'test-v1_1'), numericColumn(table, 'test accuracy'));
+    accuracy.set(accuracyColumnId(setting, 'train'), numbers('train accuracy'));
+    accuracy.set(accuracyColumnId(setting, 'valid'), numbers('validation accuracy'));
+    accuracy.set(accuracyColumnId(setting, setting === 'cifar10-valid' ? 'test' : 'test-v1_1'), numbers('test accuracy'));
   }
 
   const hw = new Map<string, Float64Array>();
   if (options.hw ?? true) {
     for (const dataset of HW_DATASETS) {
-      const table = readCsv(resolveDataFile(`nb201/hw_nas_bench_${dataset}.csv`, env));
+      const { table, numbers } = readTable(hwTable(dataset), env);
       checkHwOrder(table, archStrings);
-      for (const metric of HW_METRICS) hw.set(hwColumnId(dataset, metric), numericColumn(table, metric));
+      for (const metric of HW_METRICS) hw.set(hwColumnId(dataset, metric), numbers(metric));
     }
   }
   return { archStrings, indexOfKey, accuracy, hw };
 }
 
+/** The arch strings of a table whose row count the schema has checked. */
 function readArchColumn(table: CsvTable, name: string): string[] {
-  if (table.rows.length !== NUM_ARCHS) throw new CorruptDataError(table.file, '', `expected ${NUM_ARCHS} rows, found ${table.rows.length}`);
   const col = table.column(name);
   return table.rows.map((row) => row[col] as string);
 }
@@ -72,17 +82,11 @@ function parseArchAt(table: CsvTable, row: number, text: string): Arch {
   }
 }
 
-function numericColumn(table: CsvTable, name: string): Float64Array {
-  const col = table.column(name);
-  return Float64Array.from(table.rows, (_, row) => table.number(row, col));
-}
-
-/** NAS-Bench-201 v1_1 files: `file id` is the NATS index and `arch str` must match it. */
+/** NAS-Bench-201 v1_1 files: `file id` is the NATS index (checked by the schema) and `arch str` must match it. */
 function checkSameOrder(table: CsvTable, archStrings: readonly string[]): void {
   const strings = readArchColumn(table, 'arch str');
-  const ids = table.column('file id');
   strings.forEach((s, row) => {
-    if (table.number(row, ids) !== row || s !== archStrings[row]) {
+    if (s !== archStrings[row]) {
       throw new CorruptDataError(table.file, String(table.lineOf(row)), `row ${row} lists ${s}, but NATS index ${row} is ${archStrings[row]}: the files disagree on the index order`);
     }
   });
@@ -97,7 +101,6 @@ const HW_EDGE_OF_POSITION = [0, 1, 3, 2, 4, 5] as const;
 const OP_OF_HW_CODE: readonly OpId[] = [1, 0, 3, 2, 4];
 
 function checkHwOrder(table: CsvTable, archStrings: readonly string[]): void {
-  if (table.rows.length !== NUM_ARCHS) throw new CorruptDataError(table.file, '', `expected ${NUM_ARCHS} rows, found ${table.rows.length}`);
   const net = table.column('net');
   table.rows.forEach((row, i) => {
     const codes = /^\(([0-4]), ([0-4]), ([0-4]), ([0-4]), ([0-4]), ([0-4])\)$/.exec(row[net] ?? '');

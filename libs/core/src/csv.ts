@@ -107,3 +107,63 @@ function parseQuotedRecord(text: string, start: number, file: string, line: numb
   cells.push(cell);
   return { cells, next: i + 1, newlines };
 }
+
+/**
+ * What a numeric column may hold. A cell outside it is a CorruptDataError naming the file, line,
+ * data row, column and value; an empty or non-numeric cell is one too (see CsvTable.number).
+ */
+export interface NumericColumnRule {
+  /** Inclusive bounds. */
+  readonly min?: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+  /** The value must be the 0-based row position: an index column listing every index once, in order. */
+  readonly rowIndex?: boolean;
+  /** A value the file uses for "not measured": read as NaN instead of being checked. */
+  readonly missing?: number;
+  /** What the values are, for messages, e.g. 'accuracy, %'. */
+  readonly what?: string;
+}
+
+/** The columns a table must have: numeric ones with their rule, or 'text' (present, not checked here). */
+export interface ColumnSchema {
+  readonly columns: Readonly<Record<string, NumericColumnRule | 'text'>>;
+  /** Expected number of data rows, when fixed. */
+  readonly rows?: number;
+}
+
+/**
+ * Check a table against its schema: the row count, every declared column present, every numeric cell
+ * within its rule. Returns the numeric columns by name (NaN where the rule's `missing` value stood).
+ */
+export function checkColumns(table: CsvTable, schema: ColumnSchema): ReadonlyMap<string, Float64Array> {
+  if (schema.rows !== undefined && table.rows.length !== schema.rows) {
+    throw new CorruptDataError(table.file, '', `expected ${schema.rows} rows, found ${table.rows.length}`);
+  }
+  const out = new Map<string, Float64Array>();
+  for (const [name, rule] of Object.entries(schema.columns)) {
+    const col = table.column(name);
+    if (rule === 'text') continue;
+    const values = new Float64Array(table.rows.length);
+    const min = rule.min ?? -Infinity;
+    const max = rule.max ?? Infinity;
+    const bad = (row: number, problem: string): never => {
+      throw new CorruptDataError(table.file, String(table.lineOf(row)), `row ${row}, column '${name}': ${table.rows[row]?.[col]} ${problem}`);
+    };
+    for (let row = 0; row < values.length; row++) {
+      const value = table.number(row, col);
+      if (value === rule.missing) {
+        values[row] = NaN;
+        continue;
+      }
+      if (rule.rowIndex && value !== row) bad(row, `is not the row's index ${row} (an index column lists 0, 1, 2, … once each, in order)`);
+      if (rule.integer && !Number.isInteger(value)) bad(row, 'is not an integer');
+      if (value < min || value > max) {
+        bad(row, `is outside ${min === -Infinity ? '(-∞' : `[${min}`}, ${max === Infinity ? '∞)' : `${max}]`}${rule.what ? ` (${rule.what})` : ''}`);
+      }
+      values[row] = value;
+    }
+    out.set(name, values);
+  }
+  return out;
+}
