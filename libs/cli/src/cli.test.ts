@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { runFsnas as fsnas } from './testing';
 import { describe, expect, it } from 'vitest';
 
-
-
 describe('fsnas CLI', () => {
+  it('declares commander itself and resolves the declared version (not a copy another package brought)', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
+    const declared = manifest.dependencies?.['commander'];
+    expect(declared).toMatch(/^\d+\.\d+\.\d+$/);
+    // commander's exports hide package.json; its entry point sits beside it.
+    const resolved = join(dirname(createRequire(import.meta.url).resolve('commander')), 'package.json');
+    expect((JSON.parse(readFileSync(resolved, 'utf8')) as { version: string }).version).toBe(declared);
+  });
+
   it('prints help and exits 0', async () => {
     const r = await fsnas('--help');
     expect(r.status).toBe(0);
@@ -49,5 +59,8 @@ describe('fsnas CLI', () => {
   it('exits 2 on a usage error', async () => {
     expect((await fsnas('no-such-command')).status).toBe(2);
     expect((await fsnas('arch')).status).toBe(2);
+    const extra = await fsnas('arch', '5', '6');
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toMatch(/too many arguments/);
   });
 });
