@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { CorruptDataError, writeFileAtomic } from '@fsnas/core';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CorruptDataError, InvalidInputError, writeFileAtomic } from '@fsnas/core';
 import type { AdamState } from './alphas';
 
 /**
@@ -60,12 +61,42 @@ export function writeCheckpoint<R>(path: string, ckpt: Checkpoint<R>): void {
   writeFileAtomic(path, out);
 }
 
+/**
+ * Check that `path` can be a checkpoint file: absent (it is created, folders too) or a regular file;
+ * not a directory, and not below a file. Throws InvalidInputError naming the path. Cheap, so
+ * callers run it before loading any data.
+ */
+export function checkCheckpointPath(path: string): void {
+  const bad = (detail: string): never => {
+    throw new InvalidInputError(`checkpoint ${path}${detail}`);
+  };
+  if (existsSync(path)) {
+    const stat = statSync(path);
+    if (stat.isDirectory()) bad(' is a directory, not a checkpoint file: give a file path inside it, e.g. <dir>/search.ckpt');
+    if (!stat.isFile()) bad(' is not a regular file');
+    return;
+  }
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) bad(`: ${dir} is not a directory`);
+      return;
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
 export function readCheckpoint<R>(path: string): Checkpoint<R> | null {
+  checkCheckpointPath(path);
   if (!existsSync(path)) return null;
   const buf = readFileSync(path);
   if (buf.length < 12 || buf.subarray(0, 8).toString() !== MAGIC) throw new CorruptDataError(path, "header", "not an fsnas search checkpoint");
   const len = buf.readUInt32LE(8);
-  const parsed = JSON.parse(buf.subarray(12, 12 + len).toString()) as CheckpointHeader<R> & { index: { name: string; shape: number[]; offset: number; length: number }[] };
+  let parsed: CheckpointHeader<R> & { index: { name: string; shape: number[]; offset: number; length: number }[] };
+  try {
+    parsed = JSON.parse(buf.subarray(12, 12 + len).toString()) as typeof parsed;
+  } catch (error) {
+    throw new CorruptDataError(path, 'header', `not valid JSON: ${(error as Error).message}`);
+  }
   const dataStart = 12 + len + ((4 - ((12 + len) % 4)) % 4);
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset + dataStart, buf.length - dataStart).slice();
   const floats = new Float32Array(bytes.buffer);

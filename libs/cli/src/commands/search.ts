@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
 import { Mask } from '@fsnas/nb201';
 import { initBackend } from '@fsnas/nn';
-import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
+import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, checkCheckpointPath, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -62,6 +62,7 @@ export function registerSearchCommand(program: Command): Command {
       if (!(COMPATS as readonly string[]).includes(options.compat)) throw new InvalidInputError(`--compat must be ${COMPATS.join('|')}, got '${options.compat}'`);
       if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);
       const mask = parseMaskArgument(options.mask);
+      if (options.checkpoint) checkCheckpointPath(resolve(options.checkpoint)); // before any data is loaded
       await initBackend();
       const { config, result } = await runBudgetSearch({
         algo,
