@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runFsnas as fsnas } from './testing';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,10 @@ describe('fsnas CLI', () => {
     [['arch', '|none~0|+|none~0|'], /invalid NB201 arch string/],
     [['mask', '[[0,0,0,0,0],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'], /allows no operation/],
     [['mask', 'nonsense'], /6x5 matrix/],
+    [['mask', '[[true,0,0,0,0],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'], /mask entry \[0\]\[0\] \(row 0, column 0\) must be the number 0 or 1, got true/],
+    [['mask', '[[1,0,0,0,0],[1,1,1,1,1],[1,1,null,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'], /mask entry \[2\]\[2\] \(row 2, column 2\) must be the number 0 or 1, got null/],
+    [['mask', '[[1,0,0,0,0],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,"1",1],[1,1,1,1,1],[1,1,1,1,1]]'], /mask entry \[3\]\[3\].*got "1"/],
+    [['mask', '[[1,0,0,0,0],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,[1]],[1,1,1,1,1]]'], /mask entry \[4\]\[4\].*got \[1\]/],
   ])('fails with one line and exit 1 on bad input %j', async (args, message) => {
     const r = await fsnas(...args);
     expect(r.status).toBe(1);
@@ -62,5 +67,18 @@ describe('fsnas CLI', () => {
     const extra = await fsnas('arch', '5', '6');
     expect(extra.status).toBe(2);
     expect(extra.stderr).toMatch(/too many arguments/);
+  });
+
+  it('mask JSON nested 5,000 deep fails with one line and exit 1, not a crash', async () => {
+    const r = await fsnas('mask', `${'['.repeat(5000)}${']'.repeat(5000)}`);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['fsnas: mask JSON nested too deep: a mask is a 6x5 matrix of 0/1 (arrays 2 deep), this one nests 5000 deep']);
+  });
+
+  it('search --checkpoint <directory> fails with one line naming the path, before any data is loaded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-ckpt-'));
+    const r = await fsnas('search', '--algo', 'darts', '--mask', 'full', '--checkpoint', dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`fsnas: checkpoint ${dir} is a directory, not a checkpoint file: give a file path inside it, e.g. <dir>/search.ckpt`]);
   });
 });

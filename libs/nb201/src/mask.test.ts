@@ -71,3 +71,40 @@ describe('paper splits', () => {
     expect(families).toBe(30);
   });
 });
+
+describe('mask JSON (issue 14)', () => {
+  const full = (): unknown[][] => Mask.full().toRows();
+  const withEntry = (e: number, o: number, v: unknown): unknown[][] => full().map((row, i) => (i === e ? row.map((x, j) => (j === o ? v : x)) : row));
+
+  it.each([
+    [true, /mask entry \[0\]\[1\] \(row 0, column 1\) must be the number 0 or 1, got true/],
+    [false, /\[0\]\[1\].*got false/],
+    ['1', /\[0\]\[1\].*got "1"/],
+    [null, /\[0\]\[1\].*got null/],
+    [[1], /\[0\]\[1\].*got \[1\]/],
+    [[[[[1]]]], /\[0\]\[1\].*got \[\[\[\[…\]\]\]\]/],
+    [0.5, /\[0\]\[1\].*got 0\.5/],
+  ])('rejects the entry %j with a MaskError naming its row and column', (v, message) => {
+    expect(() => Mask.fromRows(withEntry(0, 1, v) as number[][])).toThrow(MaskError);
+    expect(() => Mask.fromRows(withEntry(0, 1, v) as number[][])).toThrow(message);
+    expect(() => Mask.parse(JSON.stringify(withEntry(0, 1, v)))).toThrow(message);
+  });
+
+  it('names the row of a malformed row', () => {
+    const rows = full();
+    rows[3] = [1, 1, 1];
+    expect(() => Mask.fromRows(rows as number[][])).toThrow(/row 3 must have 5 entries/);
+    rows[3] = 'abc' as unknown as number[];
+    expect(() => Mask.fromRows(rows as number[][])).toThrow(/row 3 must be an array of 5 0\/1 entries, got "abc"/);
+  });
+
+  it('refuses JSON nested 5,000 deep with a MaskError, not a stack overflow', () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    expect(() => Mask.parse(deep)).toThrow(MaskError);
+    expect(() => Mask.parse(deep)).toThrow(/mask JSON nested too deep/);
+    let value: unknown = [];
+    for (let i = 0; i < 5000; i++) value = [value];
+    expect(() => Mask.fromRows(value as number[][])).toThrow(MaskError);
+    expect(() => Mask.fromRows([value, ...full().slice(1)] as number[][])).toThrow(/row 0 must have 5 entries/);
+  });
+});

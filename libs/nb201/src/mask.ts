@@ -7,6 +7,9 @@ export class MaskError extends InvalidInputError {}
 /** Entry the reference code uses for a removed op in its 0/-1000 "arch-parameter" matrices (§1.5). */
 export const REFERENCE_REMOVED = -1000;
 
+/** Mask JSON nested deeper than this is refused before it is parsed. */
+const MAX_MASK_JSON_DEPTH = 32;
+
 const FULL_ROW = (1 << NUM_OPS) - 1;
 
 /**
@@ -27,14 +30,18 @@ export class Mask {
     return new Mask(arch.map((op) => 1 << op));
   }
 
-  /** From a 6×5 table of 0/1 (or booleans), rows = edges, columns = ops. */
-  static fromRows(rows: readonly (readonly (number | boolean)[])[]): Mask {
-    checkShape(rows);
+  /**
+   * From a 6×5 table of the numbers 0/1, rows = edges, columns = ops. The table is checked as
+   * untrusted JSON would be: booleans, strings, nulls and deeper arrays are refused, naming the row
+   * and column.
+   */
+  static fromRows(rows: readonly (readonly number[])[]): Mask {
+    checkShape(rows, '0/1');
     return Mask.fromBits(
       rows.map((row, e) =>
         row.reduce<number>((bits, v, op) => {
-          if (v !== 0 && v !== 1 && v !== true && v !== false) throw new MaskError(`mask entry [${e}][${op}] must be 0 or 1, got ${JSON.stringify(v)}`);
-          return v === 1 || v === true ? bits | (1 << op) : bits;
+          if (v !== 0 && v !== 1) throw new MaskError(`mask entry [${e}][${op}] (row ${e}, column ${op}) must be the number 0 or 1, got ${jsonPreview(v)}`);
+          return v === 1 ? bits | (1 << op) : bits;
         }, 0),
       ),
     );
@@ -42,11 +49,11 @@ export class Mask {
 
   /** From the reference's split format: 0 = allowed, -1000 = removed; like its exporter, ≤ -500 counts as removed. */
   static fromReference(matrix: readonly (readonly number[])[]): Mask {
-    checkShape(matrix);
+    checkShape(matrix, '0/-1000');
     return Mask.fromBits(
       matrix.map((row, e) =>
         row.reduce<number>((bits, v, op) => {
-          if (typeof v !== 'number' || Number.isNaN(v)) throw new MaskError(`reference entry [${e}][${op}] must be a number, got ${JSON.stringify(v)}`);
+          if (typeof v !== 'number' || Number.isNaN(v)) throw new MaskError(`reference entry [${e}][${op}] (row ${e}, column ${op}) must be a number, got ${jsonPreview(v)}`);
           return v > REFERENCE_REMOVED / 2 ? bits | (1 << op) : bits;
         }, 0),
       ),
@@ -65,10 +72,14 @@ export class Mask {
 
   /** Parse a JSON 6×5 0/1 matrix, as given on the command line. */
   static parse(json: string): Mask {
+    // Shallower mistakes (an entry that is an array) are reported below with their row and column.
+    const depth = jsonDepth(json);
+    if (depth > MAX_MASK_JSON_DEPTH) throw new MaskError(`mask JSON nested too deep: a mask is a 6x5 matrix of 0/1 (arrays 2 deep), this one nests ${depth} deep`);
     let value: unknown;
     try {
       value = JSON.parse(json);
-    } catch {
+    } catch (error) {
+      if (error instanceof RangeError) throw new MaskError('mask JSON nested too deep to parse');
       throw new MaskError(`mask must be a JSON 6x5 matrix of 0/1, got ${JSON.stringify(json.slice(0, 80))}`);
     }
     return Mask.fromRows(value as number[][]);
@@ -172,8 +183,51 @@ export class Mask {
   }
 }
 
-function checkShape(rows: unknown): asserts rows is unknown[][] {
-  if (!Array.isArray(rows) || rows.length !== NUM_EDGES || !rows.every((r) => Array.isArray(r) && r.length === NUM_OPS)) {
-    throw new MaskError(`a mask must be a 6x5 matrix (6 edges × 5 ops), got ${JSON.stringify(rows)?.slice(0, 120)}`);
+function checkShape(rows: unknown, form: string): asserts rows is unknown[][] {
+  if (!Array.isArray(rows) || rows.length !== NUM_EDGES) {
+    throw new MaskError(`a mask must be a 6x5 matrix (6 edges × 5 ops), got ${Array.isArray(rows) ? `${rows.length} rows: ` : ''}${jsonPreview(rows)}`);
   }
+  rows.forEach((row: unknown, e) => {
+    if (!Array.isArray(row)) throw new MaskError(`mask row ${e} must be an array of ${NUM_OPS} ${form} entries, got ${jsonPreview(row)}`);
+    if (row.length !== NUM_OPS) throw new MaskError(`mask row ${e} must have ${NUM_OPS} entries (a 6x5 matrix), got ${row.length}: ${jsonPreview(row)}`);
+  });
+}
+
+/**
+ * Deepest array/object nesting of JSON text (strings skipped), found without parsing it: input
+ * nested thousands deep would otherwise overflow the stack of whatever walks the parsed value.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/**
+ * A short JSON rendering of an untrusted value for error messages: at most `depth` levels of arrays
+ * and objects (deeper ones shown as […] / {…}) and about 80 characters, so a value nested thousands
+ * deep can be described without recursing into it.
+ */
+export function jsonPreview(value: unknown, depth = 3): string {
+  const render = (v: unknown, d: number): string => {
+    if (Array.isArray(v)) return d === 0 ? '[…]' : `[${v.slice(0, 8).map((x) => render(x, d - 1)).join(',')}${v.length > 8 ? ',…' : ''}]`;
+    if (typeof v === 'object' && v !== null) {
+      if (d === 0) return '{…}';
+      const entries = Object.entries(v);
+      return `{${entries.slice(0, 8).map(([k, x]) => `${JSON.stringify(k)}:${render(x, d - 1)}`).join(',')}${entries.length > 8 ? ',…' : ''}}`;
+    }
+    return v === undefined ? 'nothing' : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? JSON.stringify(v) : String(v);
+  };
+  const shown = render(value, depth);
+  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
 }
