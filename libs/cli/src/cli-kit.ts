@@ -11,10 +11,40 @@ export function emit(json: boolean | undefined, value: unknown, human: () => str
 
 /** Commander argument parser for integers, reporting a usage error on anything else. */
 export function parseInteger(value: string): number {
+  return integerIn(value, -Infinity, Infinity);
+}
+
+function integerIn(value: string, min: number, max: number): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'`);
+  if (n < min || n > max) throw new InvalidArgumentError(`expected an integer${rangeText(min, max)}, got '${value}'`);
   return n;
 }
+
+const rangeText = (min: number, max: number): string =>
+  min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` ≥ ${min}` : max < Infinity ? ` ≤ ${max}` : '';
+
+/**
+ * The one way numeric options are parsed (Commander argument parsers). Each rejects, as a usage
+ * error (exit 2) that Commander prefixes with the option and the value, anything outside its
+ * range: non-numbers, NaN, '1.5' for integers, 0 and negatives for counts. Parsed values are
+ * checked with `!== undefined`, never by truthiness, so a 0 can never become a default.
+ */
+export const numericOption = {
+  /** 1, 2, 3, … (counts: batches, images, leaves, jobs, repeats). */
+  positiveInteger: (value: string): number => integerIn(value, 1, Infinity),
+  /** 0, 1, 2, … (seeds, offsets). */
+  nonNegativeInteger: (value: string): number => integerIn(value, 0, Infinity),
+  /** A finite float in [min, max] (either end may be infinite). */
+  floatIn:
+    (min: number, max: number) =>
+    (value: string): number => {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got '${value}'`);
+      if (n < min || n > max) throw new InvalidArgumentError(`expected a number${rangeText(min, max)}, got '${value}'`);
+      return n;
+    },
+} as const;
 
 /** Map any error to a one-line message and an exit code. */
 export function describeFailure(error: unknown): { message: string; code: number } {

@@ -35,3 +35,37 @@ export class SplitTreeReplayError extends FsnasError {
 
 /** Two splits that cannot be compared (leaf masks that do not form a tree, different op sets). */
 export class SplitComparisonError extends InvalidInputError {}
+
+/** One setting of a split that a resumed run changed. */
+export interface SettingDifference {
+  /** The SplitSettings field. */
+  readonly field: string;
+  /** The option that sets it, e.g. `--metric`. */
+  readonly option: string;
+  readonly recorded: string;
+  readonly requested: string;
+}
+
+/** A split asked to resume from a journal that another set of settings started. */
+export class SplitResumeError extends InvalidInputError {
+  constructor(
+    readonly file: string,
+    readonly differences: readonly SettingDifference[],
+  ) {
+    const one = differences.length === 1;
+    super(
+      `${file} was started with ${differences.map((d) => `${d.option} ${d.recorded}`).join(', ')}; ` +
+        `this run asks for ${differences.map((d) => (one ? d.requested : `${d.option} ${d.requested}`)).join(', ')}: rerun with the same options or use another --out`,
+    );
+  }
+}
+
+/** A node journal that cannot be resumed as it is (no settings header, a bad header). */
+export class SplitJournalError extends InvalidInputError {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file} ${detail}`);
+  }
+}

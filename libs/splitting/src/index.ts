@@ -5,6 +5,7 @@ export * from './candidates';
 export * from './edge-policy';
 export * from './partition';
 export * from './split-tree';
+export * from './split-settings';
 export * from './splitter';
 export * from './random-split';
 export * from './split-distance';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@fsnas/core';
 import type { MatrixKind } from '@fsnas/metrics';
-import { Mask, NUM_EDGES, NUM_OPS } from '@fsnas/nb201';
+import { Mask, NUM_EDGES, NUM_OPS, jsonPreview } from '@fsnas/nb201';
 import { ascendingSplit, treeShape } from './branching';
 import type { EdgePolicy } from './edge-policy';
 import { SplitTreeFormatError, SplitTreeReplayError } from './errors';
 import { bestPartition, type GroupSizeConstraints } from './partition';
+import type { SplitMetricSettings, SplitSettings } from './split-settings';
 
 /**
  * A split tree as plain JSON: everything needed to audit a split (every node's metric values,
@@ -83,6 +84,8 @@ export interface SplitTreeDocument {
   /** The metric's name, or 'random' for random splits. */
   readonly metric: string;
   readonly options: SplitTreeOptions;
+  /** How the metric was evaluated (dataset, batches, backend, …), when the splitter was told; absent in older files. */
+  readonly metricSettings?: SplitMetricSettings;
   /** Branching factors per level, as `ascendingSplit` returned them. */
   readonly levels: number[][];
   readonly root: SplitNodeRecord;
@@ -100,8 +103,8 @@ export function splitTreeLeaves(doc: SplitTreeDocument): Mask[] {
 type Json = unknown;
 
 function fail(path: string, detail: string, value: Json): never {
-  const shown = JSON.stringify(value);
-  throw new SplitTreeFormatError(path, `${detail}, got ${shown === undefined ? 'nothing' : shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}`);
+  // A depth-limited preview: the value may be nested thousands deep.
+  throw new SplitTreeFormatError(path, `${detail}, got ${jsonPreview(value)}`);
 }
 
 function obj(v: Json, path: string): Record<string, Json> {
@@ -129,6 +132,15 @@ function num(v: Json, path: string): number {
 function bool(v: Json, path: string): boolean {
   if (typeof v !== 'boolean') fail(path, 'must be true or false', v);
   return v;
+}
+
+function str(v: Json, path: string): string {
+  if (typeof v !== 'string' || v === '') fail(path, 'must be a non-empty string', v);
+  return v;
+}
+
+function nullable<T>(v: Json, read: (v: Json) => T): T | null {
+  return v === null ? null : read(v);
 }
 
 function oneOf<T extends string>(v: Json, path: string, allowed: readonly T[]): T {
@@ -241,17 +253,8 @@ export function validateSplitTree(value: unknown): SplitTreeDocument {
   if (o['format'] !== SPLIT_TREE_FORMAT) fail('$.format', `must be '${SPLIT_TREE_FORMAT}'`, o['format']);
   if (o['version'] !== SPLIT_TREE_VERSION) fail('$.version', `must be ${SPLIT_TREE_VERSION} (this fsnas reads version ${SPLIT_TREE_VERSION} only)`, o['version']);
   if (typeof o['metric'] !== 'string' || o['metric'] === '') fail('$.metric', 'must be a non-empty string', o['metric']);
-  const opt = obj(o['options'], '$.options');
-  const options: SplitTreeOptions = {
-    leaves: int(opt['leaves'], '$.options.leaves', 1),
-    branching: intList(opt['branching'], '$.options.branching', 2),
-    dropLeaves: bool(opt['dropLeaves'], '$.options.dropLeaves'),
-    edges: edgePolicyOf(opt['edges'], '$.options.edges'),
-    seed: int(opt['seed'], '$.options.seed'),
-    compat: oneOf(opt['compat'], '$.options.compat', ['none', 'reference'] as const),
-    groupSizes: groupSizesOf(opt['groupSizes'], '$.options.groupSizes'),
-    parent: maskRows(opt['parent'], '$.options.parent'),
-  };
+  const options = treeOptionsOf(o['options'], '$.options');
+  const metricSettings = o['metricSettings'] === undefined ? undefined : metricSettingsOf(o['metricSettings'], '$.metricSettings');
   const levels = arr(o['levels'], '$.levels').map((l, i) => intList(l, `$.levels[${i}]`, 1));
   const root = nodeOf(o['root'], '$.root');
   const leaves = arr(o['leaves'], '$.leaves').map((l, i) => {
@@ -259,7 +262,47 @@ export function validateSplitTree(value: unknown): SplitTreeDocument {
     const lo = obj(l, p);
     return { index: int(lo['index'], `${p}.index`, 0), path: intList(lo['path'], `${p}.path`, 0), mask: maskRows(lo['mask'], `${p}.mask`), size: int(lo['size'], `${p}.size`, 1) };
   });
-  return { format: SPLIT_TREE_FORMAT, version: SPLIT_TREE_VERSION, metric: o['metric'], options, levels, root, leaves };
+  return { format: SPLIT_TREE_FORMAT, version: SPLIT_TREE_VERSION, metric: o['metric'], options, ...(metricSettings ? { metricSettings } : {}), levels, root, leaves };
+}
+
+function treeOptionsOf(v: Json, path: string): SplitTreeOptions {
+  const opt = obj(v, path);
+  return {
+    leaves: int(opt['leaves'], `${path}.leaves`, 1),
+    branching: intList(opt['branching'], `${path}.branching`, 2),
+    dropLeaves: bool(opt['dropLeaves'], `${path}.dropLeaves`),
+    edges: edgePolicyOf(opt['edges'], `${path}.edges`),
+    seed: int(opt['seed'], `${path}.seed`),
+    compat: oneOf(opt['compat'], `${path}.compat`, ['none', 'reference'] as const),
+    groupSizes: groupSizesOf(opt['groupSizes'], `${path}.groupSizes`),
+    parent: maskRows(opt['parent'], `${path}.parent`),
+  };
+}
+
+function metricSettingsOf(v: Json, path: string): SplitMetricSettings {
+  const o = obj(v, path);
+  const network = (n: Json): Record<string, number | boolean> => {
+    const entries = Object.entries(obj(n, `${path}.network`));
+    for (const [k, x] of entries) if (typeof x !== 'boolean') num(x, `${path}.network.${k}`);
+    return Object.fromEntries(entries) as Record<string, number | boolean>;
+  };
+  return {
+    dataset: nullable(o['dataset'], (x) => str(x, `${path}.dataset`)),
+    batchSize: nullable(o['batchSize'], (x) => int(x, `${path}.batchSize`, 1)),
+    batches: nullable(o['batches'], (x) => int(x, `${path}.batches`, 1)),
+    init: nullable(o['init'], (x) => str(x, `${path}.init`)),
+    metricCompat: nullable(o['metricCompat'], (x) => str(x, `${path}.metricCompat`)),
+    network: nullable(o['network'], network),
+    secondOrderBatch: nullable(o['secondOrderBatch'], (x) => int(x, `${path}.secondOrderBatch`, 1)),
+    warmup: nullable(o['warmup'], (x) => str(x, `${path}.warmup`)),
+    backend: nullable(o['backend'], (x) => str(x, `${path}.backend`)),
+  };
+}
+
+/** Validate a split's settings record (the node journal's header), naming the JSON path of a bad field. */
+export function validateSplitSettings(value: unknown, path = '$'): SplitSettings {
+  const o = obj(value, path);
+  return { metric: str(o['metric'], `${path}.metric`), ...treeOptionsOf(o, path), ...metricSettingsOf(o, path) };
 }
 
 /** Parse and validate split tree JSON text. */

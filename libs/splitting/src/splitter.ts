@@ -16,7 +16,9 @@ import {
   type EdgeEvaluationRecord,
   type SplitNodeRecord,
   type SplitTreeDocument,
+  type SplitTreeOptions,
 } from './split-tree';
+import { UNKNOWN_METRIC_SETTINGS, type SplitMetricSettings, type SplitSettings } from './split-settings';
 
 /**
  * Optional training of the node's supernet before its metric is evaluated (REFERENCE_SPEC §3.6;
@@ -51,6 +53,11 @@ export interface SplitOptions extends SplitPlanOptions {
   /** Group-size constraints for every partition (not available with compat 'reference'). */
   readonly groupSizes?: GroupSizeConstraints;
   readonly warmup?: WarmupHook;
+  /**
+   * How `metric` evaluates (dataset, batches, backend, …): part of the split's identity
+   * (`splitSettingsOf`), recorded in the tree and compared when `splitToFile` resumes.
+   */
+  readonly metricSettings?: SplitMetricSettings;
   readonly progress?: ProgressSettings;
   /** Called after each node is finished (its children not yet), e.g. to log or persist partial work. */
   readonly onNode?: (node: SplitNodeRecord) => void;
@@ -265,7 +272,28 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   };
 
   const root = await visit(plan.parent, [], []);
-  return splitTreeDocument(metric.name, options, plan, constraints ?? null, root, leaves);
+  const doc = splitTreeDocument(metric.name, options, plan, constraints ?? null, root, leaves);
+  return options.metricSettings ? { ...doc, metricSettings: options.metricSettings } : doc;
+}
+
+/** Everything that changes the result of a metric split (see SplitSettings): what a resume must match. */
+export function splitSettingsOf(options: SplitOptions): SplitSettings {
+  const plan = planSplit(options);
+  return { metric: options.metric.name, ...splitTreeOptions(options, plan, options.groupSizes ?? null), ...(options.metricSettings ?? UNKNOWN_METRIC_SETTINGS) };
+}
+
+/** The tree options of a split as recorded (defaults filled in), shared by documents and settings. */
+function splitTreeOptions(options: SplitPlanOptions, plan: SplitPlan, groupSizes: GroupSizeConstraints | null): SplitTreeOptions {
+  return {
+    leaves: options.leaves,
+    branching: [...options.branching],
+    dropLeaves: options.dropLeaves ?? false,
+    edges: options.edges,
+    seed: plan.seed,
+    compat: plan.compat ? 'reference' : 'none',
+    groupSizes,
+    parent: plan.parent.toRows(),
+  };
 }
 
 /** The JSON document of a finished split, shared by metric and random splits. */
@@ -281,16 +309,7 @@ export function splitTreeDocument(
     format: SPLIT_TREE_FORMAT,
     version: SPLIT_TREE_VERSION,
     metric,
-    options: {
-      leaves: options.leaves,
-      branching: [...options.branching],
-      dropLeaves: options.dropLeaves ?? false,
-      edges: options.edges,
-      seed: plan.seed,
-      compat: plan.compat ? 'reference' : 'none',
-      groupSizes,
-      parent: plan.parent.toRows(),
-    },
+    options: splitTreeOptions(options, plan, groupSizes),
     levels: plan.levels,
     root,
     leaves: leafRecords(leaves),

@@ -1,0 +1,26 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { numericOption, parseInteger } from './cli-kit';
+
+describe('numeric option parsers (issue 14)', () => {
+  it.each(['0', '-1', '1.5', 'abc', 'NaN', '', ' ', '1e3', '0x10', 'Infinity', '99999999999999999999'])('positiveInteger refuses %j as a usage error', (v) => {
+    expect(() => numericOption.positiveInteger(v)).toThrow(InvalidArgumentError);
+    expect(() => numericOption.positiveInteger(v)).toThrow(`got '${v}'`);
+  });
+
+  it('accepts what it should', () => {
+    expect(numericOption.positiveInteger('1')).toBe(1);
+    expect(numericOption.positiveInteger(' 64 ')).toBe(64);
+    expect(numericOption.nonNegativeInteger('0')).toBe(0);
+    expect(parseInteger('-3')).toBe(-3);
+    expect(numericOption.floatIn(0, 1)('0.25')).toBe(0.25);
+  });
+
+  it('names the range it wants', () => {
+    expect(() => numericOption.positiveInteger('0')).toThrow("expected an integer ≥ 1, got '0'");
+    expect(() => numericOption.nonNegativeInteger('-1')).toThrow("expected an integer ≥ 0, got '-1'");
+    expect(() => numericOption.floatIn(0, 1)('1.5')).toThrow("expected a number in [0, 1], got '1.5'");
+    expect(() => numericOption.floatIn(0, 1)('NaN')).toThrow("expected a number, got 'NaN'");
+    expect(() => numericOption.floatIn(0, Infinity)('')).toThrow(InvalidArgumentError);
+  });
+});
