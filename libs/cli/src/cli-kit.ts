@@ -50,7 +50,7 @@ export const numericOption = {
 export function describeFailure(error: unknown): { message: string; code: number } {
   if (error instanceof FsnasError) return { message: `fsnas: ${error.message}`, code: EXIT.failure };
   const message = error instanceof Error ? error.message : String(error);
-  return { message: `fsnas: unexpected error: ${message.split('\n')[0]}`, code: EXIT.crash };
+  return { message: `fsnas: unexpected error: ${message.split('\n')[0]} (FSNAS_DEBUG=1 prints the stack trace)`, code: EXIT.crash };
 }
 
 /** Run `task` on every item with at most `jobs` running at once; the first failure is thrown after the others end. */

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { EXIT, describeFailure } from './cli-kit';
 import { runFsnas as fsnas } from './testing';
+import { InvalidInputError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 
 describe('fsnas CLI', () => {
@@ -80,5 +82,21 @@ describe('fsnas CLI', () => {
     const r = await fsnas('search', '--algo', 'darts', '--mask', 'full', '--checkpoint', dir);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([`fsnas: checkpoint ${dir} is a directory, not a checkpoint file: give a file path inside it, e.g. <dir>/search.ckpt`]);
+  });
+});
+
+describe('exit codes', () => {
+  it('maps typed errors to 1 and anything else to 3, pointing at FSNAS_DEBUG', () => {
+    expect(describeFailure(new InvalidInputError('bad mask'))).toEqual({ message: 'fsnas: bad mask', code: EXIT.failure });
+    const crash = describeFailure(new TypeError('x is undefined\n  at f'));
+    expect(crash.code).toBe(EXIT.crash);
+    expect(crash.message).toBe('fsnas: unexpected error: x is undefined (FSNAS_DEBUG=1 prints the stack trace)');
+  });
+
+  it("README's CLI section documents every exit code the CLI uses, and FSNAS_DEBUG", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const cli = readme.slice(readme.indexOf('## CLI'), readme.indexOf('\n## ', readme.indexOf('## CLI') + 1));
+    for (const code of Object.values(EXIT)) expect(cli).toMatch(new RegExp(`\\b${code} (on|for) `));
+    expect(cli).toContain('FSNAS_DEBUG');
   });
 });
