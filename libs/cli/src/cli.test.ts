@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EXIT, describeFailure } from './cli-kit';
 import { runFsnas as fsnas } from './testing';
 import { InvalidInputError } from '@fsnas/core';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerCommands } from './commands';
 
 describe('fsnas CLI', () => {
   it('declares commander itself and resolves the declared version (not a copy another package brought)', () => {
@@ -98,5 +100,23 @@ describe('exit codes', () => {
     const cli = readme.slice(readme.indexOf('## CLI'), readme.indexOf('\n## ', readme.indexOf('## CLI') + 1));
     for (const code of Object.values(EXIT)) expect(cli).toMatch(new RegExp(`\\b${code} (on|for) `));
     expect(cli).toContain('FSNAS_DEBUG');
+  });
+});
+
+describe('help texts', () => {
+  it('cite only documents inside the repository, and every cited one exists', () => {
+    const program = new Command('fsnas');
+    registerCommands(program);
+    const helps: string[] = [];
+    const walk = (command: Command): void => {
+      helps.push(command.helpInformation());
+      command.commands.forEach(walk);
+    };
+    walk(program);
+    const text = helps.join('\n').replace(/\s+/g, ' ');
+    expect(text).not.toMatch(/REFERENCE_SPEC|ARCHITECTURE\.md|\.\.\/shared\/design/);
+    const cited = [...text.matchAll(/\b((?:docs|libs)\/[\w./-]+\.md)\b/g)].map((m) => m[1] as string);
+    expect(cited.length).toBeGreaterThan(0);
+    for (const path of cited) expect(existsSync(new URL(`../../../${path}`, import.meta.url)), path).toBe(true);
   });
 });

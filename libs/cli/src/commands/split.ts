@@ -45,11 +45,11 @@ export function registerSplitCommand(program: Command): void {
     .option('--branching <list>', 'branching factors, comma-separated', '2')
     .option('--edges <list|random|metric>', "edges split at each level (e.g. 0,1,2), 'random', or 'metric' (GM-NAS: the edge with the best cut)", '0,1,2')
     .option('--seed <n>', 'seed of weights, batches and random choices', numericOption.nonNegativeInteger, 0)
-    .option('--compat <mode>', "'reference': reproduce the paper code's behaviour (REFERENCE_SPEC §9)")
+    .option('--compat <mode>', "'reference': reproduce the paper code's behaviour, quirks included (docs/reference-method.md)")
     .option('--batch-size <n>', 'images per metric batch (default: 16 in reference mode, else 64)', numericOption.positiveInteger)
     .option('--batches <n>', 'metric batches per candidate (default 1)', numericOption.positiveInteger)
     .option('--drop-leaves', 'stop at the last full binary level instead of balancing the leaves')
-    .option('--warmup <budget>', `train each node's supernet before its metric (REFERENCE_SPEC §3.6), children continuing from their parent: ${SEARCH_BUDGETS.join('|')} (the search budget's epochs, C and N; the metric networks take that C and N)`)
+    .option('--warmup <budget>', `train each node's supernet before its metric (docs/reference-method.md, warm-up), children continuing from their parent: ${SEARCH_BUDGETS.join('|')} (the search budget's epochs, C and N; the metric networks take that C and N)`)
     .option('--out <file>', 'write the split tree JSON here (and resume from <file>.nodes.jsonl if interrupted; a rerun must use the same options)')
     .option('--json', 'print {metric, leaves, tree} as JSON')
     .action(async (options: SplitCliOptions) => {
