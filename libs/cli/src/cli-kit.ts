@@ -6,7 +6,26 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, crash: 3 } as const;
 
 /** Print a command's result: JSON on stdout with --json, otherwise the human-readable text. */
 export function emit(json: boolean | undefined, value: unknown, human: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+  process.stdout.write(json ? `${toJsonOutput(value)}\n` : `${human()}\n`);
+}
+
+/**
+ * A camelCase field name in snake_case (`meanRegret` → `mean_regret`). Anything else is kept: snake_case
+ * names, and keys that are data rather than field names ('ImageNet16-120', 'test-v1_1', 'C', '0.25').
+ */
+export function snakeKey(key: string): string {
+  return /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(key) ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : key;
+}
+
+/**
+ * The one place --json output is serialised: the libraries' camelCase fields come out in snake_case,
+ * the style of the CLI's own fields and of MLflow keys. Files the commands write (split trees,
+ * journals) keep their own format.
+ */
+export function toJsonOutput(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v === null || typeof v !== 'object' || Array.isArray(v) ? v : Object.fromEntries(Object.entries(v).map(([k, x]) => [snakeKey(k), x])),
+  );
 }
 
 /** Commander argument parser for integers, reporting a usage error on anything else. */

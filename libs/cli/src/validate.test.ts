@@ -10,12 +10,12 @@ describe('fsnas validate splits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsnas-validate-'));
     const r = await fsnas('validate', 'splits', '--metrics', 'num_params', '--dir', dir, '--json');
     expect(r.status).toBe(0);
-    const { rows, computed } = JSON.parse(r.stdout) as { computed: string[]; rows: { metric: string; sameLeavesInOrder: boolean; levelDistances: number[]; timing: { seconds: number; resumed: boolean; backend: string } }[] };
+    const { rows, computed } = JSON.parse(r.stdout) as { computed: string[]; rows: { metric: string; same_leaves_in_order: boolean; level_distances: number[]; timing: { seconds: number; resumed: boolean; backend: string } }[] };
     expect(computed).toEqual(['num_params']);
     // num_params depends on neither data nor initialisation: an exact-match target (linear_regions: splitter.test.ts).
     expect(rows.map((row) => row.metric)).toEqual(['num_params']);
     for (const row of rows) {
-      expect(row).toMatchObject({ sameLeavesInOrder: true, levelDistances: [0, 0, 0] });
+      expect(row).toMatchObject({ same_leaves_in_order: true, level_distances: [0, 0, 0] });
       expect(row.timing).toMatchObject({ resumed: false, backend: expect.stringMatching(/^(wasm|cpu|node|node-gpu)$/) });
     }
     expect(readdirSync(dir).sort()).toEqual(['num_params.json', 'num_params.timing.json']);
@@ -41,10 +41,10 @@ describe('fsnas validate torch', () => {
       return;
     }
     expect(r.status).toBe(0);
-    const check = JSON.parse(r.stdout) as { rows: { loss: [number, number] }[]; maxRelativeDifference: { grad_norm: number } };
+    const check = JSON.parse(r.stdout) as { rows: { loss: [number, number] }[]; max_relative_difference: { grad_norm: number } };
     expect(check.rows).toHaveLength(1);
     expect(Math.abs((check.rows[0] as { loss: [number, number] }).loss[0] - (check.rows[0] as { loss: [number, number] }).loss[1])).toBeLessThan(1e-4);
-    expect(check.maxRelativeDifference.grad_norm).toBeLessThan(1e-3);
+    expect(check.max_relative_difference.grad_norm).toBeLessThan(1e-3);
   });
 
   it('refuses a metric without a PyTorch peer', async () => {
@@ -55,7 +55,7 @@ describe('fsnas validate torch', () => {
 });
 
 describe('fsnas validate metrics --jobs', () => {
-  const table = (stdout: string) => (JSON.parse(stdout) as { rows: { secondsPerArch?: number }[] }).rows.map(({ secondsPerArch: _, ...r }) => r);
+  const table = (stdout: string) => (JSON.parse(stdout) as { rows: { seconds_per_arch?: number }[] }).rows.map(({ seconds_per_arch: _, ...r }) => r);
   const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { index: number; seconds: number });
 
   it('scores in worker processes with part journals, absorbs them, and gives the one-process table', async () => {

@@ -61,8 +61,8 @@ describe('fsnas analyze', () => {
   it('selection --json reports oracle regret 0 and every method', async () => {
     const r = await fsnas('analyze', 'selection', '--source', 'paper', '--dataset', 'cifar10', '--seeds', '3', '--samples', '20', '--json');
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as { methods: string[]; rows: { method: string; meanRegret: number }[] };
+    const out = JSON.parse(r.stdout) as { methods: string[]; rows: { method: string; mean_regret: number }[] };
     expect(out.methods).toContain('zero-cost-nwot');
-    expect(out.rows.filter((x) => x.method === 'oracle').every((x) => x.meanRegret === 0)).toBe(true);
+    expect(out.rows.filter((x) => x.method === 'oracle').every((x) => x.mean_regret === 0)).toBe(true);
   });
 });
