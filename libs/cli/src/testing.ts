@@ -15,8 +15,18 @@ export interface CliResult {
  * spawn starves the test worker's RPC with Vitest, which then reports timeouts on a loaded machine.
  */
 export async function runFsnas(...args: string[]): Promise<CliResult> {
+  return runFsnasWithEnv({}, ...args);
+}
+
+/** `runFsnas` with extra environment variables (FSNAS_DATA_DIR, MLFLOW_TRACKING_URI...); undefined unsets one. */
+export async function runFsnasWithEnv(env: Readonly<Record<string, string | undefined>>, ...args: string[]): Promise<CliResult> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, FSNAS_QUIET: '1' };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, FSNAS_QUIET: '1' }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: merged, maxBuffer: 64 << 20 });
     return { status: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -1,7 +1,14 @@
 import { FsnasError } from '@fsnas/core';
 import { MlflowClient, authorizationFromEnv, localServerStatus, resolveTrackingUri, startLocalServer, stopLocalServer, syncJournals } from '@fsnas/tracking';
-import type { Command } from 'commander';
-import { emit } from '../cli-kit';
+import { InvalidArgumentError, type Command } from 'commander';
+import { emit, numericOption } from '../cli-kit';
+
+/** A TCP port for --port: 1…65535. */
+function parsePort(value: string): number {
+  const port = numericOption.positiveInteger(value);
+  if (port > 65535) throw new InvalidArgumentError(`expected a port in [1, 65535], got '${value}'`);
+  return port;
+}
 
 /** `fsnas mlflow up|down|status|sync`: the local tracking server and the journal of queued writes. */
 export function registerMlflowCommand(program: Command): void {
@@ -9,15 +16,16 @@ export function registerMlflowCommand(program: Command): void {
 
   mlflow
     .command('up')
-    .description('start the local MLflow server (sqlite store and artifacts under data/mlflow/) and print the UI URL')
-    .option('--json', 'print {"running": true, "url": ...}')
-    .action(async (options: { json?: boolean }) => {
+    .description('start the local MLflow server (sqlite store and artifacts under data/mlflow/) and print the UI URL; a running one is reused')
+    .option('--port <n>', 'serve on this port from now on (recorded in data/mlflow/server.json); default: the recorded port, else a free one chosen once', parsePort)
+    .option('--json', 'print {"running": true, "url": ..., "pid": ..., "already_running": bool}')
+    .action(async (options: { port?: number; json?: boolean }) => {
       const started = Date.now();
-      const { url, alreadyRunning } = await startLocalServer();
+      const { url, pid, alreadyRunning } = await startLocalServer(options.port === undefined ? {} : { port: options.port });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      emit(options.json, { running: true, url }, () =>
+      emit(options.json, { running: true, url, pid, already_running: alreadyRunning }, () =>
         [
-          alreadyRunning ? `MLflow is already running: ${url}` : `MLflow UI: ${url} (started in ${seconds}s)`,
+          alreadyRunning ? `MLflow is already running: ${url} (pid ${pid})` : `MLflow UI: ${url} (pid ${pid}, started in ${seconds}s)`,
           ...(process.env['MLFLOW_TRACKING_URI'] ? [`note: MLFLOW_TRACKING_URI is set, so fsnas logs to ${process.env['MLFLOW_TRACKING_URI']}, not here`] : []),
         ].join('\n'),
       );
@@ -35,10 +43,12 @@ export function registerMlflowCommand(program: Command): void {
   mlflow
     .command('status')
     .description('whether the local MLflow server runs, and its URL')
-    .option('--json', 'print {"running": bool, "url": "http://127.0.0.1:PORT"}')
+    .option('--json', 'print {"running": bool, "url": "http://127.0.0.1:PORT", "pid": n, "pgid": n} (pid and pgid while it runs)')
     .action(async (options: { json?: boolean }) => {
-      const { running, url } = await localServerStatus();
-      emit(options.json, { running, url }, () => (running ? `running: ${url}` : `not running${url ? ` (last URL ${url})` : ''}; start it with: npx fsnas mlflow up`));
+      const { running, url, pid, pgid } = await localServerStatus();
+      emit(options.json, { running, url, ...(pid === undefined ? {} : { pid, pgid }) }, () =>
+        running ? `running: ${url} (pid ${pid}, process group ${pgid})` : `not running${url ? ` (last URL ${url})` : ''}; start it with: npx fsnas mlflow up`,
+      );
     });
 
   mlflow

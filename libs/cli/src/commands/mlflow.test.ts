@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVER_HOOK_TIMEOUT_MS } from '@fsnas/tracking';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFsnasWithEnv } from '../testing';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'fsnas-cli-mlflow-'));
+const env = { FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: undefined };
+const fsnas = async (...args: string[]) => {
+  const result = await runFsnasWithEnv(env, ...args);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+};
+
+/** Live processes of a process group (zombies excluded), from /proc. */
+function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(pgrp) === pgid && state !== 'Z';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** `mlflow server` parents serving this store (its sqlite path is on their command line). */
+function serversOfStore(): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        return readFileSync(`/proc/${n}/cmdline`, 'utf8').includes(`sqlite:///${join(dataDir, 'mlflow', 'mlflow.db')}`) && !readFileSync(`/proc/${n}/stat`, 'utf8').includes(') Z ');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
+
+afterAll(async () => {
+  await runFsnasWithEnv(env, 'mlflow', 'down');
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('fsnas mlflow up|status|down', () => {
+  it('keeps tracking a server whose parent was SIGKILLed (uvicorn still serving): status sees it, up adopts it, down stops the whole group', async () => {
+    const up = await fsnas('mlflow', 'up', '--json');
+    const url = up['url'] as string;
+    const pid = up['pid'] as number;
+    expect(up['already_running']).toBe(false);
+    expect(await fsnas('mlflow', 'status', '--json')).toMatchObject({ running: true, url, pid });
+    const group = groupMembers(pid);
+    expect(group.length).toBeGreaterThanOrEqual(2); // mlflow server + its uvicorn worker
+
+    // Kill the parent only, as `kill -9 <pid>` of the recorded pid would.
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && groupMembers(pid).includes(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(groupMembers(pid)).not.toContain(pid);
+    expect((await fetch(`${url}/health`)).ok).toBe(true); // uvicorn still serves the store
+
+    const status = await fsnas('mlflow', 'status', '--json');
+    expect(status).toMatchObject({ running: true, url, pgid: pid });
+    expect(group).toContain(status['pid']);
+
+    const again = await fsnas('mlflow', 'up', '--json');
+    expect(again).toMatchObject({ running: true, url, already_running: true });
+    expect(serversOfStore()).toEqual([]); // no second `mlflow server` on the same sqlite store
+
+    expect(await fsnas('mlflow', 'down', '--json')).toEqual({ stopped: true });
+    expect(groupMembers(pid)).toEqual([]);
+    expect(await portFree(Number(new URL(url).port))).toBe(true);
+    expect(await fsnas('mlflow', 'status', '--json')).toEqual({ running: false, url });
+  }, SERVER_HOOK_TIMEOUT_MS);
+});
