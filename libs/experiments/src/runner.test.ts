@@ -38,6 +38,7 @@ describe('runFinding', () => {
 
     const client = new MlflowClient(server.url);
     const experiment = await client.getExperimentByName('T0-squares');
+    expect(experiment?.tags.find((t) => t.key === 'mlflow.note.content')?.value).toMatch(/^T0-squares: squares are non-negative/);
     const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
     expect(runs).toHaveLength(2);
     for (const run of runs) {
@@ -45,6 +46,15 @@ describe('runFinding', () => {
       expect(run.tags.find((t) => t.key === 'finding')?.value).toBe('T0-squares');
       expect(run.tags.find((t) => t.key === 'budget')?.value).toBe('smoke');
       expect(run.tags.find((t) => t.key === 'git_commit')?.value).toMatch(/^[0-9a-f]{12}(-dirty)?$|^unknown$/);
+      // MLflow's standard tags, as its UI and its Python client expect them.
+      const tags = Object.fromEntries(run.tags.map((t) => [t.key, t.value]));
+      expect(run.info.runName).toBe(`x=${x} [smoke]`);
+      expect(tags['mlflow.runName']).toBe(`x=${x} [smoke]`);
+      expect(tags['mlflow.user']).toMatch(/./);
+      expect(tags['mlflow.source.name']).toBe('fsnas reproduce');
+      expect(tags['mlflow.source.type']).toBe('LOCAL');
+      expect(tags['mlflow.source.git.commit']).toMatch(/^[0-9a-f]{40}$/);
+      expect(tags['mlflow.note.content']).toBe(`T0-squares x=${x}, smoke budget (x=${x})`);
       expect(run.metrics.find((m) => m.key === 'square')?.value).toBe(x * x);
       const artifacts = await client.listArtifacts(run.info);
       expect(artifacts.map((a) => a.path)).toContain('table.csv');
@@ -58,11 +68,11 @@ describe('runFinding', () => {
     // What notebooks read back: finished runs with their params, metrics and artifacts.
     const env = { ...process.env, MLFLOW_TRACKING_URI: server.url };
     const read = await loadFindingRuns('T0-squares', { env });
-    expect(read.map((r) => r.name)).toEqual(['x=1', 'x=2']);
+    expect(read.map((r) => r.name)).toEqual(['x=1 [smoke]', 'x=2 [smoke]']);
     expect(read.map((r) => r.metrics['square'])).toEqual([1, 4]);
     expect(await read[1]!.artifact('table.csv')).toBe('x,square\n2,4\n');
     expect(await read[0]!.artifactPaths()).toEqual(['table.csv']);
-    expect((await loadFindingRuns('T0-squares', { env, tags: { x: '2' } })).map((r) => r.name)).toEqual(['x=2']);
+    expect((await loadFindingRuns('T0-squares', { env, tags: { x: '2' } })).map((r) => r.name)).toEqual(['x=2 [smoke]']);
     await expect(loadFindingRuns('T9-nothing', { env })).rejects.toThrow(NoResultsError);
   });
 });

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { Progress, writableDataDir } from '@fsnas/core';
 import { Tracker, type TrackerOptions } from '@fsnas/tracking';
 import type { Budget, Finding } from './finding';
-import { gitCommit } from './provenance';
+import { fsnasSource, gitCommit } from './provenance';
 
 export interface FindingReport {
   readonly finding: string;
@@ -21,17 +21,31 @@ export interface RunFindingOptions {
   readonly tracker?: Omit<TrackerOptions, 'experiment'>;
   /** Extra tags on every run (e.g. the compute backend). */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The command shown as the runs' source (`mlflow.source.name`); default `fsnas reproduce`. */
+  readonly source?: string;
+}
+
+/** The MLflow run name: the planned name and the budget, so smoke, laptop and paper runs are told apart. */
+export function findingRunName(name: string, budget: Budget): string {
+  return `${name} [${budget}]`;
 }
 
 /**
  * Run every planned combination of a finding as one MLflow run each. A combination already FINISHED
  * (same resolved config, so the same run key) is skipped, an interrupted one resumes; local outputs
  * go to `<outRoot>/<finding>/<budget>/<run>/` (budgets never overwrite each other) and are uploaded as artifacts.
+ * Runs carry MLflow's standard tags (user, source, git commit, description) and the budget in their
+ * name and `budget` tag; the experiment's description is the finding's claim.
  */
 export async function runFinding<C>(finding: Finding<C>, options: RunFindingOptions): Promise<FindingReport> {
   const planned = finding.plan(options.budget);
   const outDir = join(options.outRoot ?? join(writableDataDir(), 'results'), finding.id, options.budget);
-  const tracker = await Tracker.open({ ...options.tracker, experiment: finding.id });
+  const tracker = await Tracker.open({
+    description: `${finding.id}: ${finding.claim} One run per combination; the budget (smoke, laptop, paper) is in each run's name and its 'budget' tag.`,
+    source: fsnasSource(options.source ?? 'fsnas reproduce'),
+    ...options.tracker,
+    experiment: finding.id,
+  });
   const progress = new Progress({ label: finding.id, total: planned.length, unit: 'run' });
   const commit = gitCommit();
   const runs: FindingReport['runs'][number][] = [];
@@ -49,7 +63,11 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
           await finding.execute(p, { run, outDir: runDir, budget: options.budget });
           for (const file of filesUnder(runDir)) await run.logArtifact(file, relative(runDir, file));
         },
-        { name: p.name, tags },
+        {
+          name: findingRunName(p.name, options.budget),
+          tags,
+          description: `${finding.id} ${p.name}, ${options.budget} budget${Object.keys(p.tags).length > 0 ? ` (${Object.entries(p.tags).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`,
+        },
       );
       runs.push(result.status === 'skipped' ? { name: p.name, runId: result.runId, status: 'skipped' } : { name: p.name, runId: result.runId, status: 'finished', resumed: result.resumed });
       progress.tick(1, p.name);

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
 import { isNormalPath, validateBatch } from './batch';
 import type { RunRef } from './journal';
+import { NULL_PARAM } from './run-key';
 import type { KeyValue, Metric, RunStatus } from './types';
 import type { Tracker } from './tracker';
 
@@ -45,7 +46,8 @@ export class ActiveRun {
     for (const [key, raw] of Object.entries(params)) {
       const value = String(raw);
       const previous = this.seed.params.get(key);
-      if (previous === value) continue;
+      // Runs started before paramText logged null as 'null': resuming one keeps its param as it is.
+      if (previous === value || (previous === 'null' && value === NULL_PARAM)) continue;
       if (previous !== undefined) {
         throw new InvalidInputError(`param '${key}' was already logged as '${previous}'; MLflow params cannot change (new value '${value}')`);
       }

@@ -61,6 +61,12 @@ export class MlflowClient {
     }
   }
 
+  /** Set a tag on an experiment (`mlflow.note.content` is the description the UI shows). */
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    validateBatch({ tags: [{ key, value }] });
+    await this.http.request({ method: 'POST', path: `${API}/experiments/set-experiment-tag`, json: { experiment_id: experimentId, key, value } });
+  }
+
   async createRun(options: { experimentId: string; runName?: string; startTime: number; tags?: readonly KeyValue[] }): Promise<Run> {
     const body = await this.http.request({
       method: 'POST',
@@ -255,6 +261,7 @@ function toExperiment(value: unknown): Experiment {
     name: str(field(value, 'name')),
     artifactLocation: str(optionalField(value, 'artifact_location') ?? ''),
     lifecycleStage: str(optionalField(value, 'lifecycle_stage') ?? 'active'),
+    tags: toKeyValues(optionalField(value, 'tags')),
   };
 }
 

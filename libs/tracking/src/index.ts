@@ -4,7 +4,8 @@ export * from './tracking-uri';
 export { MlflowClient } from './client';
 export { LIMITS, splitBatch, validateBatch } from './batch';
 export { DEFAULT_RETRY, type RetryPolicy } from './http';
-export { canonicalJson, runKey, flattenParams } from './run-key';
+export { canonicalJson, runKey, flattenParams, paramText, NULL_PARAM } from './run-key';
+export { MLFLOW_TAG, standardRunTags, currentUser, checkTagsMatchParams, type RunSource } from './mlflow-tags';
 export { JournalFile, type JournalOp, type JournalEntry } from './journal';
 export { TAG_RUN_KEY, TAG_LOCAL_ID, type DrainReport, type FailedWrite } from './replay';
 export { syncJournals, type SyncReport } from './sync';
@@ -18,8 +19,10 @@ export {
   localServerStatus,
   mlflowDir,
   freePort,
+  portFree,
+  groupMembers,
   type LocalServerOptions,
   type LocalServerStatus,
 } from './local-server';
-export { resolveTrackingUri, journalDirFor, type ResolvedTarget } from './target';
+export { resolveTrackingUri, journalDirFor, checkTrackingTarget, describeTrackingCheck, type ResolvedTarget, type TrackingCheck } from './target';
 export { startTestServer, SERVER_HOOK_TIMEOUT_MS, type TestServer } from './test-server';

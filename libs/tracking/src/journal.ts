@@ -24,7 +24,9 @@ export type JournalOp =
     }
   | { readonly kind: 'log-batch'; readonly run: RunRef; readonly metrics: readonly Metric[]; readonly params: readonly KeyValue[]; readonly tags: readonly KeyValue[] }
   | { readonly kind: 'update-run'; readonly run: RunRef; readonly status: RunStatus; readonly endTime?: number }
-  | { readonly kind: 'upload-artifact'; readonly run: RunRef; readonly path: string; readonly size: number };
+  | { readonly kind: 'upload-artifact'; readonly run: RunRef; readonly path: string; readonly size: number }
+  /** An experiment tag (its description: `mlflow.note.content`); the experiment is created if needed. */
+  | { readonly kind: 'set-experiment-tag'; readonly experiment: string; readonly key: string; readonly value: string };
 
 export interface JournalEntry {
   readonly id: string;

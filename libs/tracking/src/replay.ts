@@ -31,7 +31,7 @@ export interface DrainReport {
  * - params and tags with the same value are accepted again by MLflow; metrics carry the timestamp
  *   fixed at log time, and the SQL store drops a row equal to one it holds (key, step, timestamp, value);
  * - an artifact upload overwrites the same path with the same bytes;
- * - update-run sets the same status.
+ * - update-run sets the same status, set-experiment-tag the same value.
  */
 export class Replayer {
   private readonly experimentIds = new Map<string, string>();
@@ -79,6 +79,9 @@ export class Replayer {
         await this.client.uploadArtifact(info, op.path, this.journal.readBlob(entry.id));
         return undefined;
       }
+      case 'set-experiment-tag':
+        await this.client.setExperimentTag(await this.experimentId(op.experiment), op.key, op.value);
+        return undefined;
     }
   }
 

@@ -27,6 +27,19 @@ export function runKey(config: unknown): string {
 }
 
 /**
+ * The text of a config value as an MLflow param, and as a tag naming the same setting: a string as it
+ * is, null as `none` (e.g. F2's leaf of the full space), anything else as canonical JSON. The one
+ * representation: the Tracker refuses a tag that names a param with another text.
+ */
+export function paramText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null) return NULL_PARAM;
+  return canonicalJson(value);
+}
+
+export const NULL_PARAM = 'none';
+
+/**
  * Flatten a nested config into MLflow params (`a.b.c` → value), so each setting is a column in the UI.
  * Arrays are kept as JSON text: their order matters and their elements have no names.
  */
@@ -39,6 +52,6 @@ export function flattenParams(config: unknown, prefix = ''): Record<string, stri
     }
     return out;
   }
-  out[prefix || 'value'] = typeof config === 'string' ? config : canonicalJson(config);
+  out[prefix || 'value'] = paramText(config);
   return out;
 }

@@ -101,6 +101,45 @@ describe('run idempotence', () => {
   });
 });
 
+describe('what MLflow users expect on a run', () => {
+  it('sets the standard mlflow.* tags on every run and the experiment description, read back over REST', async () => {
+    const tracker = await Tracker.open({
+      experiment: 'T-standard-tags',
+      trackingUri: server.url,
+      dataDir: server.dataDir,
+      description: 'squares are non-negative',
+      source: { name: 'fsnas reproduce', gitCommit: '0123456789abcdef0123456789abcdef01234567' },
+      env: { ...process.env, LOGNAME: 'ada' },
+    });
+    const result = await tracker.run({ x: 3, leaf: null }, async () => undefined, { name: 'x=3 [smoke]', description: 'x = 3, smoke budget', tags: { budget: 'smoke', leaf: 'none' } });
+    await tracker.close();
+    const run = await client.getRun(result.runId);
+    const tags = Object.fromEntries(run.tags.map((t) => [t.key, t.value]));
+    expect(tags).toMatchObject({
+      'mlflow.runName': 'x=3 [smoke]',
+      'mlflow.user': 'ada',
+      'mlflow.source.name': 'fsnas reproduce',
+      'mlflow.source.type': 'LOCAL',
+      'mlflow.source.git.commit': '0123456789abcdef0123456789abcdef01234567',
+      'mlflow.note.content': 'x = 3, smoke budget',
+      budget: 'smoke',
+    });
+    expect(run.info.runName).toBe('x=3 [smoke]');
+    // One text per setting: a null config value is 'none' as a param, as the tag naming it is.
+    expect(run.params.find((p) => p.key === 'leaf')?.value).toBe('none');
+    expect(tags['leaf']).toBe('none');
+    const experiment = await client.getExperimentByName('T-standard-tags');
+    expect(experiment?.tags.find((t) => t.key === 'mlflow.note.content')?.value).toBe('squares are non-negative');
+  });
+
+  it('refuses a tag that names a param with another text, before anything is journaled', async () => {
+    const tracker = await open('T-tag-param');
+    await expect(tracker.run({ leaf: null }, async () => undefined, { tags: { leaf: 'null' } })).rejects.toThrow(/tag 'leaf' is 'null' but param 'leaf' is 'none'/);
+    expect(tracker.pendingWrites).toBe(0);
+    await tracker.close();
+  });
+});
+
 describe('fault tolerance against a real server', () => {
   it('server SIGKILLed mid-run: logging continues, queues, and every param, step and artifact arrives exactly once', async () => {
     const tracker = await open('fault');

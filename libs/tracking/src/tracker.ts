@@ -6,6 +6,7 @@ import { MlflowRequestError, MlflowUnavailableError } from './errors';
 import { backoffDelay, type RetryPolicy } from './http';
 import { JournalFile, journalFiles, LOCAL_PREFIX, type JournalOp, type RunRef } from './journal';
 import { Replayer, TAG_RUN_KEY, type DrainReport, type FailedWrite } from './replay';
+import { checkTagsMatchParams, standardRunTags, MLFLOW_TAG, type RunSource } from './mlflow-tags';
 import { flattenParams, runKey } from './run-key';
 import { ActiveRun, type RunSeed } from './active-run';
 import { syncJournals, type SyncReport } from './sync';
@@ -28,11 +29,18 @@ export interface TrackerOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** Where notices go (server lost / back); default stderr. */
   readonly log?: (line: string) => void;
+  /** The experiment's description (`mlflow.note.content` experiment tag), set with the first run. */
+  readonly description?: string;
+  /** What logs the runs (`mlflow.source.name`, `mlflow.source.git.commit`); default `fsnas`. */
+  readonly source?: RunSource;
 }
 
 export interface RunOptions {
+  /** Run name, also the `mlflow.runName` tag. */
   readonly name?: string;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The run's one-line description (`mlflow.note.content`). */
+  readonly description?: string;
 }
 
 export type RunResult<T> =
@@ -60,6 +68,7 @@ export class Tracker {
   private timer: NodeJS.Timeout | undefined;
   private readonly failures: FailedWrite[] = [];
   private closed = false;
+  private describedExperiment = false;
 
   private constructor(
     readonly experiment: string,
@@ -123,8 +132,10 @@ export class Tracker {
     const key = runKey(config);
     const params = flattenParams(config);
     validateBatch({ params: Object.entries(params).map(([k, value]) => ({ key: k, value })) });
+    checkTagsMatchParams(params, options.tags ?? {});
     const existing = await this.findExisting(key);
     if (existing?.finished) return { skipped: true, runId: existing.ref };
+    await this.describeExperiment();
     if (existing) {
       const run = new ActiveRun(this, existing.ref, key, true, existing.seed);
       await this.write({ kind: 'update-run', run: existing.ref, status: 'RUNNING' });
@@ -132,7 +143,13 @@ export class Tracker {
       return run;
     }
     const localId = randomUUID().replace(/-/g, '');
-    const tags = [{ key: TAG_RUN_KEY, value: key }, ...Object.entries(options.tags ?? {}).map(([k, value]) => ({ key: k, value }))];
+    const standard = standardRunTags({
+      ...(options.name ? { runName: options.name } : {}),
+      ...(options.description ? { description: options.description } : {}),
+      ...(this.options.source ? { source: this.options.source } : {}),
+      env: this.options.env ?? process.env,
+    });
+    const tags = [{ key: TAG_RUN_KEY, value: key }, ...Object.entries({ ...standard, ...options.tags }).map(([k, value]) => ({ key: k, value }))];
     validateBatch({ tags });
     await this.write({
       kind: 'create-run',
@@ -145,6 +162,13 @@ export class Tracker {
     const run = new ActiveRun(this, `${LOCAL_PREFIX}${localId}`, key, false, { params: new Map(), steps: new Set() });
     await run.logParams(params);
     return run;
+  }
+
+  /** The experiment description, once per Tracker, journaled like every write (idempotent on replay). */
+  private async describeExperiment(): Promise<void> {
+    if (this.describedExperiment || !this.options.description) return;
+    this.describedExperiment = true;
+    await this.write({ kind: 'set-experiment-tag', experiment: this.experiment, key: MLFLOW_TAG.note, value: this.options.description.replace(/\s+/g, ' ').trim() });
   }
 
   /** The server's id for a run, once it exists there; the local ref while it is still queued. */

@@ -20,6 +20,8 @@ export interface Experiment {
   readonly name: string;
   readonly artifactLocation: string;
   readonly lifecycleStage: string;
+  /** Experiment tags; `mlflow.note.content` is its description in the UI. */
+  readonly tags: readonly KeyValue[];
 }
 
 export interface RunInfo {
