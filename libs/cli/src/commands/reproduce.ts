@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@fsnas/core';
 import { BUDGETS, runFinding, type Budget, type FindingReport } from '@fsnas/experiments';
+import { checkTrackingTarget, describeTrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
 import { emit } from '../cli-kit';
 import { selectFindings } from '../findings';
@@ -17,6 +18,10 @@ export function registerReproduceCommand(program: Command): void {
       if (!(BUDGETS as readonly string[]).includes(options.budget)) throw new InvalidInputError(`--budget must be one of ${BUDGETS.join(', ')}, got '${options.budget}'`);
       const budget = options.budget as Budget;
       const findings = selectFindings(options.finding);
+      // Where the runs go, first: the UI can be opened while they are logged, and a tracking URI fsnas
+      // refuses fails now, not after the first finding.
+      const tracking = await checkTrackingTarget();
+      process.stderr.write(`fsnas reproduce: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
       const reports: FindingReport[] = [];
       for (const finding of findings) {
         process.stderr.write(`${finding.id} (${budget}): ${finding.describeBudget(budget)}\n`);
@@ -24,13 +29,13 @@ export function registerReproduceCommand(program: Command): void {
       }
       const summary = {
         budget,
-        mlflow_url: reports[0]?.experimentUrl,
+        mlflow_url: reports[0]?.experimentUrl ?? tracking.url,
         findings: reports.map((r) => ({ finding: r.finding, out_dir: r.outDir, pending_writes: r.pendingWrites, runs: r.runs })),
       };
       emit(options.json, summary, () =>
         [
           ...reports.map((r) => `${r.finding}: ${r.runs.filter((x) => x.status === 'finished').length} run(s) done, ${r.runs.filter((x) => x.status === 'skipped').length} already done (skipped); outputs in ${r.outDir}`),
-          `MLflow UI: ${summary.mlflow_url ?? '(no finding ran)'}`,
+          `MLflow UI: ${summary.mlflow_url}`,
           ...reports.filter((r) => r.pendingWrites > 0).map((r) => `${r.finding}: ${r.pendingWrites} write(s) queued; run 'npx fsnas mlflow sync' when the server is back`),
         ].join('\n'),
       );

@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { InvalidInputError } from '@fsnas/core';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InvalidInputError, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
-import { initBackend } from '@fsnas/nn';
-import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, checkCheckpointPath, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
+import { initBackend, type BackendName } from '@fsnas/nn';
+import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, checkCheckpointPath, runBudgetSearch, type Compat, type Derivation, type SearchBudget } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
-import { Tracker } from '@fsnas/tracking';
+import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
 import { emit, parseInteger } from '../cli-kit';
 
@@ -18,6 +19,7 @@ interface SearchOptions {
   compat: string;
   derivation: string;
   checkpoint?: string;
+  out?: string;
   mlflow?: boolean;
   json?: boolean;
 }
@@ -41,6 +43,31 @@ export function parseMaskArgument(value: string): Mask {
   return mask;
 }
 
+/** The result folder must be writable before the search starts, not when its result is ready. */
+function checkOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new InvalidInputError(`--out: cannot write results to '${dir}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * The one-line warning `search` prints at its start when the paper budget would run on a backend
+ * without a GPU: its ETA is then days per search (126 h measured on the wasm backend of a 2-core
+ * laptop). Undefined when there is nothing to warn about.
+ */
+export function paperBudgetWarning(budget: SearchBudget, backend: BackendName): string | undefined {
+  if (budget !== 'paper' || backend === 'node-gpu') return undefined;
+  return (
+    `fsnas search: warning: the paper budget on the ${backend} backend (no GPU) takes days per search; ` +
+    'use a GPU build (FSNAS_BACKEND=node-gpu with @tensorflow/tfjs-node-gpu: docs/decisions/0009-tfjs-backends.md, tools/setup/tfjs-node-gpu.sh once it exists) ' +
+    'or run the grid on a cluster, one `fsnas search` per job'
+  );
+}
+
 /** `fsnas search`: one one-shot search on a (sub-)supernet, the derived architecture and its NB201 accuracy. */
 export function registerSearchCommand(program: Command): Command {
   return program
@@ -54,7 +81,8 @@ export function registerSearchCommand(program: Command): Command {
     .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (darts, darts2, snas, dsnas)`, 'spec')
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
-    .option('--mlflow', "log the run to MLflow (experiment 'search'; MLFLOW_TRACKING_URI, else the local server)")
+    .option('--out <dir>', 'folder of the result JSON file, written before anything is logged (default data/results/search)')
+    .option('--mlflow', "log the run to MLflow (experiment 'search'; MLFLOW_TRACKING_URI, else the local server); the target is checked before the search starts")
     .option('--json', 'print the result as JSON')
     .action(async (options: SearchOptions) => {
       const algo = algorithm(options.algo).name;
@@ -63,7 +91,14 @@ export function registerSearchCommand(program: Command): Command {
       if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);
       const mask = parseMaskArgument(options.mask);
       if (options.checkpoint) checkCheckpointPath(resolve(options.checkpoint)); // before any data is loaded
-      await initBackend();
+      const outDir = resolve(options.out ?? join(writableDataDir(), 'results', 'search'));
+      checkOutputDir(outDir);
+      // The tracking target first: a URI fsnas refuses or a server that refuses us fails now, not after the search.
+      const tracking = options.mlflow ? await checkTrackingTarget({ experiment: 'search' }) : undefined;
+      if (tracking) process.stderr.write(`fsnas search: ${describeTrackingCheck(tracking)}\n`);
+      const backend = await initBackend();
+      const warning = paperBudgetWarning(budget, backend.name);
+      if (warning) process.stderr.write(`${warning}\n`);
       const { config, result } = await runBudgetSearch({
         algo,
         mask,
@@ -75,28 +110,6 @@ export function registerSearchCommand(program: Command): Command {
         ...(options.checkpoint ? { checkpointPath: resolve(options.checkpoint) } : {}),
         onEpoch: (e) => process.stderr.write(`fsnas search: epoch ${e.epoch}/${budgetSpec(budget).epochs} train ${e.trainLoss.toFixed(3)}/${(100 * e.trainAcc).toFixed(1)}% valid ${e.validLoss.toFixed(3)}/${(100 * e.validAcc).toFixed(1)}% ${e.derived} → ${e.accuracy?.toFixed(2) ?? '?'}% (${e.seconds.toFixed(1)} s)\n`),
       });
-      let runId: string | null = null;
-      if (options.mlflow) {
-        // Logged after the search: results are deterministic in the config, and a finished run of the
-        // same config is reused (the tracker skips it and returns its id).
-        const tracker = await Tracker.open({ experiment: 'search' });
-        try {
-          const logged = await tracker.run(
-            { ...config, mask: mask.toRows() },
-            async (run) => {
-              for (const e of result.epochs) {
-                await run.logMetrics({ train_loss: e.trainLoss, train_acc: e.trainAcc, valid_loss: e.validLoss, valid_acc: e.validAcc, lr: e.lr, nb201_accuracy: e.accuracy ?? Number.NaN, mask_size: e.maskSize }, e.epoch);
-              }
-              await run.logMetrics({ accuracy_test: result.accuracy ?? Number.NaN, search_seconds: result.seconds }, 0);
-              await run.setTags({ derived: result.derived });
-            },
-            { name: `${algo}-${budget}-${config.compat}`, tags: { algo, budget, compat: config.compat, dataset: options.dataset } },
-          );
-          runId = logged.runId;
-        } finally {
-          await tracker.close({ waitMs: 5000 });
-        }
-      }
       const out = {
         algo,
         compat: config.compat,
@@ -122,8 +135,43 @@ export function registerSearchCommand(program: Command): Command {
         })),
         alpha: result.alpha,
         seconds: result.seconds,
-        mlflow_run_id: runId,
       };
-      emit(options.json, out, () => `${algo} (${config.compat}, ${budget}) on ${mask.size} archs: ${result.derived} → ${result.accuracy?.toFixed(2) ?? '?'}% NATS cifar10 test (${result.seconds.toFixed(1)} s)`);
+      const runConfig = { ...config, mask: mask.toRows() };
+      // On disk before MLflow sees it: a tracking failure can never lose a finished search.
+      const resultFile = join(outDir, `${algo}-${config.compat}-${budget}-seed${config.seed}-${runKey(runConfig).slice(0, 12)}.json`);
+      writeFileAtomic(resultFile, `${JSON.stringify(out, null, 1)}\n`);
+      process.stderr.write(`fsnas search: result written to ${resultFile}\n`);
+      let runId: string | null = null;
+      if (tracking) {
+        // A finished run of the same config is reused (the tracker skips it and returns its id).
+        const tracker = await Tracker.open({
+          experiment: 'search',
+          ...(tracking.local ? {} : { trackingUri: tracking.url }),
+          description: 'Single one-shot searches run by `fsnas search --mlflow`: one run per configuration (algorithm, mask, budget, seed); the budget is in the run name and the budget tag.',
+          source: fsnasSource('fsnas search'),
+        });
+        try {
+          const logged = await tracker.run(
+            runConfig,
+            async (run) => {
+              for (const e of result.epochs) {
+                await run.logMetrics({ train_loss: e.trainLoss, train_acc: e.trainAcc, valid_loss: e.validLoss, valid_acc: e.validAcc, lr: e.lr, nb201_accuracy: e.accuracy ?? Number.NaN, mask_size: e.maskSize }, e.epoch);
+              }
+              await run.logMetrics({ accuracy_test: result.accuracy ?? Number.NaN, search_seconds: result.seconds }, 0);
+              await run.setTags({ derived: result.derived });
+              await run.logArtifact(resultFile, 'result.json');
+            },
+            {
+              name: `${algo}-${budget}-${config.compat}`,
+              tags: { algo, budget, compat: config.compat, dataset: options.dataset },
+              description: `${algo} (${config.compat}) on ${mask.size} architectures, ${budget} budget, seed ${config.seed}`,
+            },
+          );
+          runId = logged.runId;
+        } finally {
+          await tracker.close({ waitMs: 5000 });
+        }
+      }
+      emit(options.json, { ...out, result_file: resultFile, mlflow_run_id: runId }, () => `${algo} (${config.compat}, ${budget}) on ${mask.size} archs: ${result.derived} → ${result.accuracy?.toFixed(2) ?? '?'}% NATS cifar10 test (${result.seconds.toFixed(1)} s)`);
     });
 }
