@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, startTestServer, type TestServer } from '@fsnas/tracking';
+import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, flattenParams, startTestServer, type TestServer } from '@fsnas/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from './finding';
 import { NoResultsError, loadFindingRuns } from './results';
-import { runFinding } from './runner';
+import { findingRunConfig, runFinding } from './runner';
 
 // A real MLflow server on a free loopback port, with a temporary store.
 let server: TestServer;
@@ -26,6 +26,14 @@ const squares: Finding<{ x: number }> = {
     writeFileSync(join(outDir, 'table.csv'), `x,square\n${x},${x * x}\n`);
   },
 };
+
+describe('findingRunConfig', () => {
+  it('keeps the budget param equal to the budget tag: a finding field named budget moves to config.budget', () => {
+    expect(findingRunConfig('F4-selection', 'paper', { metric: 'snip', budget: null })).toEqual({ finding: 'F4-selection', budget: 'paper', metric: 'snip', config: { budget: null } });
+    expect(flattenParams(findingRunConfig('F4-selection', 'paper', { budget: null }))).toEqual({ finding: 'F4-selection', budget: 'paper', 'config.budget': 'none' });
+    expect(findingRunConfig('T0', 'smoke', { x: 1 })).toEqual({ finding: 'T0', budget: 'smoke', x: 1 });
+  });
+});
 
 describe('runFinding', () => {
   it('logs one run per planned combination, with params, tags, metrics and artifacts, and skips finished ones on a re-run', async () => {

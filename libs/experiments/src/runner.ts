@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Progress, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, Progress, writableDataDir } from '@fsnas/core';
 import { Tracker, type TrackerOptions } from '@fsnas/tracking';
 import type { Budget, Finding } from './finding';
 import { fsnasSource, gitCommit } from './provenance';
@@ -23,6 +23,22 @@ export interface RunFindingOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** The command shown as the runs' source (`mlflow.source.name`); default `fsnas reproduce`. */
   readonly source?: string;
+}
+
+/** Settings the runner logs on every run; a finding's config must not redefine them. */
+export const RUNNER_KEYS = ['finding', 'budget'] as const;
+
+/**
+ * The logged config of a planned run (its params and run key): the finding and compute budget, then
+ * the finding's own config. A field of the finding that reuses a runner key (F4's selection `budget`)
+ * is kept under `config.<key>`, so the `budget` param is always the preset, like the `budget` tag.
+ */
+export function findingRunConfig(findingId: string, budget: Budget, config: unknown): Record<string, unknown> {
+  const own = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+  const clashes = Object.keys(own).filter((k) => (RUNNER_KEYS as readonly string[]).includes(k));
+  if (clashes.length > 0 && 'config' in own) throw new InvalidInputError(`finding ${findingId}: config fields ${clashes.join(', ')} clash with the runner's, and 'config' is taken too; rename them`);
+  const rest = Object.fromEntries(Object.entries(own).filter(([k]) => !clashes.includes(k)));
+  return { finding: findingId, budget, ...rest, ...(clashes.length > 0 ? { config: Object.fromEntries(clashes.map((k) => [k, own[k]])) } : {}) };
 }
 
 /** The MLflow run name: the planned name and the budget, so smoke, laptop and paper runs are told apart. */
@@ -52,8 +68,8 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
   try {
     for (const p of planned) {
       const runDir = join(outDir, p.name);
-      const config = { finding: finding.id, budget: options.budget, ...p.config };
-      const tags = { finding: finding.id, budget: options.budget, git_commit: commit, ...options.tags, ...p.tags };
+      const config = findingRunConfig(finding.id, options.budget, p.config);
+      const tags = { ...options.tags, ...p.tags, finding: finding.id, budget: options.budget, git_commit: commit };
       const result = await tracker.run(
         config,
         async (run) => {
