@@ -1,5 +1,6 @@
-import { FsnasError } from '@fsnas/core';
+import { FsnasError, InvalidInputError } from '@fsnas/core';
 import { MlflowClient, authorizationFromEnv, resolveTrackingUri, type Run } from '@fsnas/tracking';
+import { BUDGETS, type Budget } from './finding';
 
 /** One finished run of a finding, as notebooks read it back from MLflow. */
 export interface FindingRun {
@@ -50,3 +51,28 @@ function toFindingRun(client: MlflowClient, run: Run): FindingRun {
     artifactPaths: async () => (await client.listArtifactsRecursive(run.info)).map((a) => a.path),
   };
 }
+
+/** Which budget's runs a notebook reads: one preset, or the largest one logged (paper > laptop > smoke). */
+export type BudgetChoice = Budget | 'largest';
+
+export class BudgetNotLoggedError extends FsnasError {
+  constructor(choice: BudgetChoice, logged: readonly Budget[]) {
+    super('BUDGET_NOT_LOGGED', `no runs of budget '${choice}' (logged: ${logged.length ? logged.join(', ') : 'none'}); run: npx fsnas reproduce --budget ${choice === 'largest' ? 'laptop' : choice}`);
+  }
+}
+
+/**
+ * The runs of one budget only. Budgets log the same run names (a smoke F4 beside a laptop F4), so a
+ * notebook that does not choose mixes or silently swaps their numbers. `note` says which budget was
+ * kept and which were logged, for the notebook to print.
+ */
+export function selectBudget<R extends Pick<FindingRun, 'tags'>>(runs: readonly R[], choice: BudgetChoice = 'largest'): { budget: Budget; runs: R[]; logged: Budget[]; note: string } {
+  if (choice !== 'largest' && !(BUDGETS as readonly string[]).includes(choice)) throw new InvalidInputError(`budget must be one of ${BUDGETS.join(', ')} or 'largest', got '${String(choice)}'`);
+  const present = new Set(runs.map((r) => r.tags['budget']));
+  const logged = [...BUDGETS].reverse().filter((b) => present.has(b));
+  const budget = choice === 'largest' ? logged[0] : logged.includes(choice) ? choice : undefined;
+  if (!budget) throw new BudgetNotLoggedError(choice, logged);
+  const kept = runs.filter((r) => r.tags['budget'] === budget);
+  return { budget, runs: kept, logged, note: `budget ${budget} (${choice === 'largest' ? 'the largest logged' : 'chosen'}; logged: ${logged.join(', ')}): ${kept.length} runs` };
+}
+
