@@ -6,7 +6,7 @@ import { CorruptDataError, InvalidInputError } from '@fsnas/core';
 import { Mask, loadPaperSplits } from '@fsnas/nb201';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromCSV } from 'arquero';
-import { f1SplitDiversity, f2LeafFigure, f2Table, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, tableCsv, type SplitsByDataset } from './index';
+import { f1SplitDiversity, f2LeafFigure, f2Table, f3BestMeanLeaf, f3Distribution, f4Selection, loadZeroCostScores, readSplitFile, tableCsv, type F3LeafRow, type SplitsByDataset } from './index';
 
 let bench: Benchmark;
 let paper: SplitsByDataset;
@@ -43,6 +43,30 @@ describe('F3 distribution', () => {
     expect(Object.keys(f3.figures)).toEqual(['f3-accuracy-boxes-cifar10', 'f3-leaf-sizes-cifar10', 'f3-top-archs-cifar10', 'f3-leaf-means-cifar10']);
     expect(() => f3Distribution(bench, paper, 'cifar10-valid')).toThrow(/no splits for dataset/);
     expect(() => f3Distribution(bench, paper, 'mnist')).toThrow(InvalidInputError);
+  });
+});
+
+describe('F3 top architectures in the best-mean leaf', () => {
+  it('top1InBestMeanLeaf is the top-1% count inside the leaf with the best mean (brute force over the paper masks)', () => {
+    const acc = bench.accuracy('cifar10');
+    const sorted = Float64Array.from(acc).sort().reverse();
+    const top1 = sorted[Math.ceil(0.01 * acc.length) - 1] as number;
+    const top5 = sorted[Math.ceil(0.05 * acc.length) - 1] as number;
+    const f3 = f3Distribution(bench, paper, 'cifar10');
+    const fromCsv = f3BestMeanLeaf(fromCSV(tableCsv(f3.leaves)).objects() as F3LeafRow[]);
+    for (const [metric, masks] of paper.get('cifar10') ?? []) {
+      // Every architecture tested against every mask, independent of Benchmark.indicesOf and familyStats.
+      const members = masks.map(() => [] as number[]);
+      for (let i = 0; i < acc.length; i++) masks.forEach((m, leaf) => m.contains(bench.arch(i)) && members[leaf]!.push(i));
+      const means = members.map((ids) => ids.reduce((a, i) => a + (acc[i] as number), 0) / ids.length);
+      const best = means.indexOf(Math.max(...means));
+      const count = (ids: number[], t: number) => ids.filter((i) => (acc[i] as number) >= t).length;
+      const expected = { metric, bestLeafByMean: best, top1InBestMeanLeaf: count(members[best]!, top1), top5InBestMeanLeaf: count(members[best]!, top5), top1Total: count(members.flat(), top1), top5Total: count(members.flat(), top5) };
+      expect(f3.metrics.find((m) => m.metric === metric)).toMatchObject(expected);
+      expect(fromCsv.find((m) => m.metric === metric)).toMatchObject(expected);
+    }
+    // The notebook's old column, max('top1pct') over all leaves, said 33 for gradient_matching.
+    expect(f3.metrics.find((m) => m.metric === 'gradient_matching')).toMatchObject({ bestLeafByMean: 0, top1InBestMeanLeaf: 9, top1Total: 157 });
   });
 });
 

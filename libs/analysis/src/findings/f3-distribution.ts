@@ -29,6 +29,11 @@ export interface F3MetricRow {
   readonly bestMeanHoldsBest: boolean;
   /** Rank (1 = best) by mean of the leaf holding the global best; 0 if no leaf holds it. */
   readonly meanRankOfBestLeaf: number;
+  /** How many of the global top-1% / top-5% the best-by-mean leaf holds, and how many the family's leaves hold in all. */
+  readonly top1InBestMeanLeaf: number;
+  readonly top5InBestMeanLeaf: number;
+  readonly top1Total: number;
+  readonly top5Total: number;
   /** Share of the global top-1% / top-5% inside the best-by-mean leaf. */
   readonly top1ShareOfBestMeanLeaf: number;
   readonly top5ShareOfBestMeanLeaf: number;
@@ -90,6 +95,10 @@ export function f3Distribution(bench: Benchmark, splits: SplitsByDataset, datase
       bestLeafByMean: s.bestLeafByMean,
       leafHoldingBest: s.leafHoldingBest,
       bestMeanHoldsBest: s.bestLeafByMean === s.leafHoldingBest,
+      top1InBestMeanLeaf: best.top1pct,
+      top5InBestMeanLeaf: best.top5pct,
+      top1Total: top1,
+      top5Total: top5,
       meanRankOfBestLeaf: s.leafHoldingBest < 0 ? 0 : byMean.findIndex((l) => l.index === s.leafHoldingBest) + 1,
       top1ShareOfBestMeanLeaf: top1 ? best.top1pct / top1 : 0,
       top5ShareOfBestMeanLeaf: top5 ? best.top5pct / top5 : 0,
@@ -102,6 +111,47 @@ export function f3Distribution(bench: Benchmark, splits: SplitsByDataset, datase
     });
   }
   return { dataset, stats, leaves, metrics, figures: f3Figures(dataset, stats) };
+}
+
+/** Per family: the leaf with the best mean and the global top-1% / top-5% architectures it holds. */
+export interface F3BestMeanLeafRow {
+  readonly metric: string;
+  readonly leaves: number;
+  readonly bestLeafByMean: number;
+  readonly bestLeafMean: number;
+  readonly top1InBestMeanLeaf: number;
+  readonly top1Total: number;
+  readonly top5InBestMeanLeaf: number;
+  readonly top5Total: number;
+}
+
+/**
+ * The top-architecture counts of each family's best-by-mean leaf (lowest leaf on ties, as familyStats),
+ * from F3's per-leaf rows (`leaves.csv`), so a notebook gets them from any logged run. Families in
+ * first-seen order.
+ */
+export function f3BestMeanLeaf(leaves: readonly Pick<F3LeafRow, 'metric' | 'leaf' | 'mean' | 'top1pct' | 'top5pct'>[]): F3BestMeanLeafRow[] {
+  const byMetric = new Map<string, Pick<F3LeafRow, 'leaf' | 'mean' | 'top1pct' | 'top5pct'>[]>();
+  for (const l of leaves) {
+    if (!Number.isInteger(l.leaf) || !Number.isFinite(l.mean) || !Number.isInteger(l.top1pct) || !Number.isInteger(l.top5pct)) {
+      throw new InvalidInputError(`F3 leaf row ${JSON.stringify(l)}: leaf, mean, top1pct and top5pct must be numbers`);
+    }
+    byMetric.set(l.metric, [...(byMetric.get(l.metric) ?? []), l]);
+  }
+  return [...byMetric].map(([metric, rows]) => {
+    const sorted = [...rows].sort((a, b) => a.leaf - b.leaf);
+    const best = sorted.reduce((a, l) => (l.mean > a.mean ? l : a));
+    return {
+      metric,
+      leaves: rows.length,
+      bestLeafByMean: best.leaf,
+      bestLeafMean: best.mean,
+      top1InBestMeanLeaf: best.top1pct,
+      top1Total: rows.reduce((a, l) => a + l.top1pct, 0),
+      top5InBestMeanLeaf: best.top5pct,
+      top5Total: rows.reduce((a, l) => a + l.top5pct, 0),
+    };
+  });
 }
 
 function f3Figures(dataset: string, stats: Readonly<Record<string, FamilyStats>>): Record<string, FigureSpec> {
