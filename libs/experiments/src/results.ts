@@ -73,6 +73,6 @@ export function selectBudget<R extends Pick<FindingRun, 'tags'>>(runs: readonly 
   const budget = choice === 'largest' ? logged[0] : logged.includes(choice) ? choice : undefined;
   if (!budget) throw new BudgetNotLoggedError(choice, logged);
   const kept = runs.filter((r) => r.tags['budget'] === budget);
-  return { budget, runs: kept, logged, note: `budget ${budget} (${choice === 'largest' ? 'the largest logged' : 'chosen'}; logged: ${logged.join(', ')}): ${kept.length} runs` };
+  return { budget, runs: kept, logged, note: `budget ${budget} (${choice === 'largest' ? 'the largest logged' : 'chosen'}; logged: ${logged.join(', ')}): ${kept.length} run${kept.length === 1 ? '' : 's'}` };
 }
 
