@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CorruptDataError, InvalidInputError } from '@fsnas/core';
 import { Benchmark } from '@fsnas/benchmark';
-import { Mask, loadPaperSplits } from '@fsnas/nb201';
+import { Mask, NUM_ARCHS, NUM_EDGES, NUM_OPS, archFromKey, formatArch, loadPaperSplits, type OpId } from '@fsnas/nb201';
 
 /** One split family per name (metric): its leaf masks in leaf order. */
 export type SplitFamilies = ReadonlyMap<string, readonly Mask[]>;
@@ -30,13 +30,99 @@ function leafMask(file: string, where: string, leaf: unknown): Mask {
   }
 }
 
+/** Two leaves share architectures: "the leaf of an architecture" is ambiguous and the leaf statistics double-count. */
+export class OverlappingLeavesError extends InvalidInputError {
+  constructor(
+    readonly source: string,
+    readonly leafA: number,
+    readonly leafB: number,
+    readonly arch: string,
+    readonly shared: number,
+  ) {
+    super(`${source}: leaves ${leafA} and ${leafB} overlap: architecture ${arch} is in both (${shared} shared); a split's leaves must be disjoint`);
+  }
+}
+
+/** The leaves leave part of the 15,625-architecture space out (and may leave out the global best). */
+export class PartialCoverError extends InvalidInputError {
+  constructor(
+    readonly source: string,
+    readonly cover: SplitCover,
+    readonly missingArch: string,
+    flag: string,
+  ) {
+    super(
+      `${source}: the ${cover.leaves} leaves cover ${cover.covered} of the ${cover.total} architectures (${(100 * cover.fraction).toFixed(1)}%); ` +
+        `${missingArch} is in no leaf; pass ${flag} to analyse them anyway`,
+    );
+  }
+}
+
+/** How much of the NAS-Bench-201 space a family's (disjoint) leaves hold. */
+export interface SplitCover {
+  readonly leaves: number;
+  readonly covered: number;
+  readonly total: number;
+  /** covered / total. */
+  readonly fraction: number;
+}
+
+const lowestOp = (bits: number): OpId => (31 - Math.clz32(bits & -bits)) as OpId;
+const popcount = (bits: number): number => {
+  let n = 0;
+  for (let op = 0; op < NUM_OPS; op++) n += (bits >> op) & 1;
+  return n;
+};
+
+/**
+ * The cover of a family's leaves, from their masks: an OverlappingLeavesError (naming the first two
+ * leaves that share architectures and one they share) if any two intersect; else the architectures
+ * they hold (disjoint, so the sum of their sizes). Works for any leaves, not only a split tree's.
+ */
+export function splitCover(leaves: readonly Mask[], source = 'split'): SplitCover {
+  for (let a = 0; a < leaves.length; a++) {
+    for (let b = a + 1; b < leaves.length; b++) {
+      const common = Array.from({ length: NUM_EDGES }, (_, e) => (leaves[a] as Mask).rowBits(e) & (leaves[b] as Mask).rowBits(e));
+      if (common.every((bits) => bits !== 0)) {
+        throw new OverlappingLeavesError(source, a, b, formatArch(common.map(lowestOp)), common.reduce((n, bits) => n * popcount(bits), 1));
+      }
+    }
+  }
+  const covered = leaves.reduce((n, m) => n + m.size, 0);
+  return { leaves: leaves.length, covered, total: NUM_ARCHS, fraction: covered / NUM_ARCHS };
+}
+
+/** An architecture (arch string) that no leaf holds, or undefined when the leaves cover the space. */
+export function uncoveredArch(leaves: readonly Mask[]): string | undefined {
+  const seen = new Uint8Array(NUM_ARCHS);
+  for (const m of leaves) for (const key of m.keys()) seen[key] = 1;
+  const key = seen.indexOf(0);
+  return key < 0 ? undefined : formatArch(archFromKey(key));
+}
+
+export interface CoverOptions {
+  /** Accept leaves that cover part of the space (they must still be disjoint). */
+  readonly allowPartial?: boolean;
+  /** How the refusal tells the user to allow a partial cover (default `allowPartial`; the CLI: `--allow-partial`). */
+  readonly flag?: string;
+}
+
+/** splitCover, and a PartialCoverError when the leaves leave architectures out, unless `allowPartial`. */
+export function checkSplitCover(leaves: readonly Mask[], source: string, options: CoverOptions = {}): SplitCover {
+  const cover = splitCover(leaves, source);
+  if (cover.covered < cover.total && !options.allowPartial) throw new PartialCoverError(source, cover, uncoveredArch(leaves) ?? '?', options.flag ?? 'allowPartial');
+  return cover;
+}
+
 /**
  * Read a split file into one family. Accepted shapes (documented in the CLI help):
  * `{ "leaves": [ {"mask": 6x5}, ... ] }`, `{ "metric": "<name>", "leaves": [...] }`, or a bare list of
  * leaves; a leaf is `{ "mask": 6x5 }` (other fields, such as a split tree's node data, are ignored) or a
- * bare 6×5 0/1 matrix. The family is named by `metric`, else by `fallbackName`.
+ * bare 6×5 0/1 matrix. The family is named by `metric`, else by `fallbackName`. The leaves must be
+ * disjoint (OverlappingLeavesError) and cover the whole space (PartialCoverError) unless
+ * `allowPartial`; `splitCover` says how much they cover.
  */
-export function readSplitFile(file: string, fallbackName = 'split'): SplitFamilies {
+export function readSplitFile(file: string, fallbackName = 'split', options: CoverOptions = {}): SplitFamilies {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -49,7 +135,9 @@ export function readSplitFile(file: string, fallbackName = 'split'): SplitFamili
   const leaves = Array.isArray(json) ? json : object?.leaves;
   if (!Array.isArray(leaves) || leaves.length === 0) throw new CorruptDataError(file, 'leaves', 'expected a non-empty "leaves" list of {"mask": 6x5} objects');
   const name = typeof object?.metric === 'string' && object.metric ? object.metric : fallbackName;
-  return new Map([[name, leaves.map((leaf, i) => leafMask(file, `leaves[${i}]`, leaf))]]);
+  const masks = leaves.map((leaf, i) => leafMask(file, `leaves[${i}]`, leaf));
+  checkSplitCover(masks, file, options);
+  return new Map([[name, masks]]);
 }
 
 let shared: { readonly bench: Benchmark; readonly splits: SplitsByDataset } | undefined;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatArch, loadPaperSplits } from '@fsnas/nb201';
 import { runFsnas as fsnas } from '../testing';
 import { describe, expect, it } from 'vitest';
 
@@ -64,5 +65,46 @@ describe('fsnas analyze', () => {
     const out = JSON.parse(r.stdout) as { methods: string[]; rows: { method: string; mean_regret: number }[] };
     expect(out.methods).toContain('zero-cost-nwot');
     expect(out.rows.filter((x) => x.method === 'oracle').every((x) => x.mean_regret === 0)).toBe(true);
+  });
+
+  describe('split files that do not partition the space', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-analyze-cover-'));
+    const gm = loadPaperSplits().get('cifar10')?.get('gradient_matching') ?? [];
+    const write = (name: string, leaves: typeof gm): string => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ metric: name.replace('.json', ''), leaves: leaves.map((m) => ({ mask: m.toRows() })) }));
+      return file;
+    };
+    const dup = write('dup.json', [...gm.slice(0, 7), gm[0]!]);
+    const two = write('two.json', gm.slice(2, 4));
+    const quick = (command: string): string[] => (command === 'selection' ? ['--seeds', '2', '--samples', '10'] : []);
+
+    it.each(['splits', 'selection'])('%s refuses a duplicated leaf, naming the two leaves and an architecture in both (exit 1, one line)', async (command) => {
+      for (const extra of [[], ['--allow-partial']]) {
+        const r = await fsnas('analyze', command, '--source', dup, '--dataset', 'cifar10', ...quick(command), ...extra);
+        expect(r.status).toBe(1);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toContain(`dup.json: leaves 0 and 7 overlap: architecture ${formatArch([3, 3, 2, 0, 0, 0])} is in both`);
+      }
+    });
+
+    it.each(['splits', 'selection'])('%s refuses 2 of 8 leaves unless --allow-partial, then says what fraction of the space they cover', async (command) => {
+      const refused = await fsnas('analyze', command, '--source', two, '--dataset', 'cifar10', ...quick(command));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr).toMatch(/two\.json: the 2 leaves cover 2500 of the 15625 architectures \(16\.0%\); .* is in no leaf; pass --allow-partial/);
+      const r = await fsnas('analyze', command, '--source', two, '--dataset', 'cifar10', ...quick(command), '--allow-partial', '--json');
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(/note: .*two\.json: the 2 leaves cover 2500 of the 15625 architectures \(16\.0%\)/);
+      const out = JSON.parse(r.stdout) as { coverage: Record<string, { leaves: number; covered: number; total: number; fraction: number }> };
+      expect(out.coverage).toEqual({ two: { leaves: 2, covered: 2500, total: 15625, fraction: 0.16 } });
+    });
+
+    it('splits --allow-partial says in words that no leaf holds the global best (no "-1")', async () => {
+      const r = await fsnas('analyze', 'splits', '--source', two, '--dataset', 'cifar10', '--allow-partial');
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toMatch(/the best -1/);
+      expect(r.stdout).toMatch(/two: 2 leaves covering 16\.0% of the space; best leaf by mean 0, no leaf holds the global best \(index 6111\)/);
+    });
   });
 });

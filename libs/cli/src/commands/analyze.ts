@@ -7,9 +7,11 @@ import {
   familyStats,
   paperSplits,
   readSplitFile,
+  splitCover,
   writeFigure,
   type FamilyStats,
   type FigureSpec,
+  type SplitCover,
   type SplitsByDataset,
 } from '@fsnas/analysis';
 import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
@@ -22,22 +24,50 @@ const DATASETS = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
 const SOURCE_HELP =
   "'paper' (the paper's masks, ../shared/data/paper/paper_splits.json) or a split JSON file: " +
   '{"metric": "<name>", "leaves": [{"mask": 6x5 0/1}, ...]} ("metric" optional; extra leaf fields such as a split tree\'s node data are ignored), ' +
-  'or a bare list of 6x5 masks';
+  'or a bare list of 6x5 masks. The leaves must be disjoint and cover the 15,625 architectures (see --allow-partial)';
+
+const ALLOW_PARTIAL_HELP = "analyse a split file whose leaves cover part of the space (they must still be disjoint); the covered fraction is noted on stderr and in --json 'coverage'";
+
+const percent = (c: SplitCover): string => `${(100 * c.fraction).toFixed(1)}%`;
 
 function dataset(value: string): Setting {
   if (!(DATASETS as readonly string[]).includes(value) || !isSetting(value)) throw new InvalidInputError(`--dataset must be one of ${DATASETS.join(', ')}, got '${value}'`);
   return value;
 }
 
-/** The families to analyse: the paper's for `paper`, else one family read from a split file (named by its metric). */
-function loadSource(source: string, ds: Setting): SplitsByDataset {
-  if (source === 'paper') return paperSplits();
-  return new Map([[ds, readSplitFile(resolve(source), source.replace(/^.*\//, '').replace(/\.json$/, ''))]]);
+interface Source {
+  readonly splits: SplitsByDataset;
+  /** metric -> how much of the space its leaves hold, for the families of the dataset analysed. */
+  readonly coverage: Record<string, SplitCover>;
 }
 
-function splitsJson(ds: Setting, families: Record<string, FamilyStats>): unknown {
+/**
+ * The families to analyse: the paper's for `paper`, else one family read from a split file (named by
+ * its metric). A file's leaves must be disjoint and, unless allowPartial, cover the space; a partial
+ * cover is noted on stderr with its fraction.
+ */
+function loadSource(source: string, ds: Setting, allowPartial = false): Source {
+  if (source === 'paper') {
+    const splits = paperSplits();
+    return { splits, coverage: Object.fromEntries([...familiesOf(splits, ds)].map(([metric, leaves]) => [metric, splitCover(leaves, `paper ${ds} ${metric}`)])) };
+  }
+  const file = resolve(source);
+  const families = readSplitFile(file, source.replace(/^.*\//, '').replace(/\.json$/, ''), { allowPartial, flag: '--allow-partial' });
+  const coverage = Object.fromEntries([...families].map(([metric, leaves]) => [metric, splitCover(leaves, file)]));
+  for (const c of Object.values(coverage)) {
+    if (c.covered < c.total) {
+      process.stderr.write(
+        `note: ${file}: the ${c.leaves} leaves cover ${c.covered} of the ${c.total} architectures (${percent(c)}); leaf statistics are of those leaves, the global best, top-1%/5% and regret of the whole space\n`,
+      );
+    }
+  }
+  return { splits: new Map([[ds, families]]), coverage };
+}
+
+function splitsJson(ds: Setting, families: Record<string, FamilyStats>, coverage: Record<string, SplitCover>): unknown {
   return {
     dataset: ds,
+    coverage,
     families: Object.fromEntries(
       Object.entries(families).map(([metric, s]) => [
         metric,
@@ -61,13 +91,16 @@ function splitsJson(ds: Setting, families: Record<string, FamilyStats>): unknown
   };
 }
 
-function splitsTable(ds: Setting, families: Record<string, FamilyStats>): string {
+function splitsTable(ds: Setting, families: Record<string, FamilyStats>, coverage: Record<string, SplitCover>): string {
   const first = Object.values(families)[0];
   const lines = [
     `dataset ${ds}: global best ${first?.globalBest.toFixed(2)} (index ${first?.globalBestIndex}); top-1% ≥ ${first?.top1pctThreshold.toFixed(2)}, top-5% ≥ ${first?.top5pctThreshold.toFixed(2)}`,
   ];
   for (const [metric, s] of Object.entries(families)) {
-    lines.push('', `${metric}: best leaf by mean ${s.bestLeafByMean}, leaf holding the best ${s.leafHoldingBest}`);
+    const c = coverage[metric];
+    const cover = c && c.covered < c.total ? `${c.leaves} leaves covering ${percent(c)} of the space; ` : '';
+    const holder = s.leafHoldingBest < 0 ? `no leaf holds the global best (index ${s.globalBestIndex})` : `leaf holding the best ${s.leafHoldingBest}`;
+    lines.push('', `${metric}: ${cover}best leaf by mean ${s.bestLeafByMean}, ${holder}`);
     lines.push(`  ${'leaf'.padEnd(4)} ${'size'.padStart(5)} ${'mean'.padStart(6)} ${'median'.padStart(6)} ${'max'.padStart(6)} ${'best_idx'.padStart(8)} ${'top1%'.padStart(5)} ${'top5%'.padStart(5)}  best`);
     for (const l of s.leaves) {
       lines.push(
@@ -87,13 +120,15 @@ export function registerAnalyzeCommand(program: Command): void {
     .description('per-leaf accuracy statistics of every split family (accuracy: NATS cifar10 test / x-test)')
     .requiredOption('--source <paper|file>', SOURCE_HELP)
     .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
+    .option('--allow-partial', ALLOW_PARTIAL_HELP)
     .option('--json', 'print one JSON object')
-    .action((options: { source: string; dataset: string; json?: boolean }) => {
+    .action((options: { source: string; dataset: string; allowPartial?: boolean; json?: boolean }) => {
       const ds = dataset(options.dataset);
-      const families = familiesOf(loadSource(options.source, ds), ds);
+      const source = loadSource(options.source, ds, options.allowPartial);
+      const families = familiesOf(source.splits, ds);
       const bench = Benchmark.load({ hw: false });
       const stats = Object.fromEntries([...families].map(([metric, leaves]) => [metric, familyStats(bench, leaves, ds)]));
-      emit(options.json, splitsJson(ds, stats), () => splitsTable(ds, stats));
+      emit(options.json, splitsJson(ds, stats, source.coverage), () => splitsTable(ds, stats, source.coverage));
     });
 
   analyze
@@ -105,17 +140,19 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--samples <k>', 'architectures sampled per leaf by the best-mean method', parseInteger, 600)
     .option('--budget <n>', 'successive-halving total evaluations (default samples × leaves)', parseInteger)
     .option('--proxy <name>', "zero-cost proxy for the mean-score method ('none' to skip)", 'nwot')
+    .option('--allow-partial', ALLOW_PARTIAL_HELP)
     .option('--json', 'print one JSON object')
-    .action((options: { source: string; dataset: string; seeds: number; samples: number; budget?: number; proxy: string; json?: boolean }) => {
+    .action((options: { source: string; dataset: string; seeds: number; samples: number; budget?: number; proxy: string; allowPartial?: boolean; json?: boolean }) => {
       const ds = dataset(options.dataset);
+      const source = loadSource(options.source, ds, options.allowPartial);
       const bench = Benchmark.load({ hw: false });
-      const f4 = f4Selection(bench, loadSource(options.source, ds), ds, {
+      const f4 = f4Selection(bench, source.splits, ds, {
         seeds: options.seeds,
         samples: options.samples,
         ...(options.budget !== undefined ? { budget: options.budget } : {}),
         proxy: options.proxy === 'none' ? null : options.proxy,
       });
-      const value = { dataset: ds, seeds: f4.seeds.length, methods: f4.methods, skipped: f4.skipped, rows: f4.rows };
+      const value = { dataset: ds, coverage: source.coverage, seeds: f4.seeds.length, methods: f4.methods, skipped: f4.skipped, rows: f4.rows };
       emit(options.json, value, () => {
         const metrics = [...new Set(f4.rows.map((r) => r.metric))];
         const header = `${'metric'.padEnd(18)} ${f4.methods.map((m) => m.padStart(22)).join(' ')}`;
@@ -140,10 +177,11 @@ export function registerAnalyzeCommand(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--seeds <n>', 'F4 seeds', parseInteger, 32)
     .option('--no-png', 'write HTML only')
+    .option('--allow-partial', ALLOW_PARTIAL_HELP)
     .option('--json', 'print the written paths as JSON')
-    .action((options: { source: string; dataset: string; out: string; seeds: number; png: boolean; json?: boolean }) => {
+    .action((options: { source: string; dataset: string; out: string; seeds: number; png: boolean; allowPartial?: boolean; json?: boolean }) => {
       const ds = dataset(options.dataset);
-      const splits = loadSource(options.source, ds);
+      const { splits } = loadSource(options.source, ds, options.allowPartial);
       const bench = Benchmark.load({ hw: false });
       const only = new Map([[ds, familiesOf(splits, ds)]]);
       const figures: Record<string, FigureSpec> = {
