@@ -66,7 +66,7 @@ export async function executeF1(config: F1RunConfig, run: MetricSink, outDir: st
       0,
     );
   }
-  writeFigures(result.figures, outDir, { png: config.png });
+  await writeFigures(result.figures, outDir, { png: config.png });
   return result;
 }
 

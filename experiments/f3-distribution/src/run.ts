@@ -55,7 +55,7 @@ export async function executeF3(config: F3RunConfig, run: MetricSink, outDir: st
       },
       0,
     );
-    writeFigures(result.figures, outDir, { png: config.png });
+    await writeFigures(result.figures, outDir, { png: config.png });
     return result;
   }
   const m = result.metrics[0];

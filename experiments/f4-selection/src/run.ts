@@ -65,7 +65,7 @@ export async function executeF4(config: F4RunConfig, run: MetricSink, outDir: st
       }),
     );
     await run.logMetrics(perMethod, 0);
-    writeFigures(result.figures, outDir, { png: config.png });
+    await writeFigures(result.figures, outDir, { png: config.png });
     return result;
   }
   const summary: Record<string, number> = {};

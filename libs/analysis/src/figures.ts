@@ -88,7 +88,11 @@ export interface GroupedBoxOptions {
   readonly categories: readonly string[];
   /** One trace per series (e.g. leaf index), with one box per category (null where absent). */
   readonly series: readonly { readonly name: string; readonly boxes: readonly (BoxStats | null)[] }[];
+  /** Axis titles: what the categories are, what the boxes measure. */
+  readonly xTitle: string;
   readonly yTitle: string;
+  /** Title of the legend, which names the series (shown even for one series). */
+  readonly legendTitle: string;
   readonly width?: number;
   readonly height?: number;
 }
@@ -109,8 +113,14 @@ export function groupedBoxFigure(o: GroupedBoxOptions): FigureSpec {
       upperfence: pick(s.boxes, 'upperfence'),
       mean: pick(s.boxes, 'mean'),
       boxmean: true,
+      showlegend: true,
     })),
-    layout: layout(o.title, { boxmode: 'group', yaxis: { title: { text: o.yTitle } }, xaxis: { tickangle: -35 }, legend: { title: { text: 'leaf' } } }, width, height),
+    layout: layout(
+      o.title,
+      { boxmode: 'group', showlegend: true, yaxis: { title: { text: o.yTitle } }, xaxis: { title: { text: o.xTitle }, tickangle: -35 }, legend: { title: { text: o.legendTitle } } },
+      width,
+      height,
+    ),
     width,
     height,
   };

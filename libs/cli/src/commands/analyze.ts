@@ -8,7 +8,7 @@ import {
   paperSplits,
   readSplitFile,
   splitCover,
-  writeFigure,
+  writeFigures,
   type FamilyStats,
   type FigureSpec,
   type SplitCover,
@@ -171,7 +171,7 @@ export function registerAnalyzeCommand(program: Command): void {
 
   analyze
     .command('figures')
-    .description('write the F1/F3/F4 figures as self-contained HTML and PNG (headless Chromium)')
+    .description('write the F1/F3/F4 figures as HTML (with one plotly.min.js beside them) and PNG (headless Chromium)')
     .requiredOption('--source <paper|file>', SOURCE_HELP)
     .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
     .requiredOption('--out <dir>', 'output folder')
@@ -179,7 +179,8 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--no-png', 'write HTML only')
     .option('--allow-partial', ALLOW_PARTIAL_HELP)
     .option('--json', 'print the written paths as JSON')
-    .action((options: { source: string; dataset: string; out: string; seeds: number; png: boolean; allowPartial?: boolean; json?: boolean }) => {
+    .option('--self-contained', 'inline plotly.js into every HTML file (default: one plotly.min.js in --out, loaded by relative path)')
+    .action(async (options: { source: string; dataset: string; out: string; seeds: number; png: boolean; allowPartial?: boolean; selfContained?: boolean; json?: boolean }) => {
       const ds = dataset(options.dataset);
       const { splits } = loadSource(options.source, ds, options.allowPartial);
       const bench = Benchmark.load({ hw: false });
@@ -189,7 +190,8 @@ export function registerAnalyzeCommand(program: Command): void {
         ...f3Distribution(bench, only, ds).figures,
         ...f4Selection(bench, only, ds, { seeds: options.seeds }).figures,
       };
-      const written = Object.entries(figures).map(([name, spec]) => ({ name, ...writeFigure(spec, options.out, name, { png: options.png }) }));
+      // All PNGs from one headless Chromium.
+      const written = await writeFigures(figures, options.out, { png: options.png, plotly: options.selfContained ? 'inline' : 'directory' });
       emit(options.json, { figures: written }, () => written.map((w) => `${w.name}: ${w.html}${w.png ? `, ${w.png}` : ''}`).join('\n'));
     });
 }
