@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,9 +43,14 @@ describe('notebooks', () => {
     }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: `${error.stderr ?? ''}\nFAILED (non-zero exit)` }));
     process.stdout.write(result.stdout);
     expect(result.stderr + result.stdout).not.toMatch(/FAILED/);
+    // Every notebook reads one budget and says which (here the smoke runs are all there is).
+    if (notebook.startsWith('F')) expect(readFileSync(join(executed, notebook), 'utf8')).toMatch(/budget smoke \(the largest logged; logged: smoke\)/);
     const figures = join(dataDir, 'notebooks', notebook.replace('.ipynb', ''));
     const files = readdirSync(figures);
     expect(files.some((f) => f.endsWith('.html'))).toBe(true);
+    // One plotly.min.js beside the figures, which load it by relative path.
+    expect(files.filter((f) => f.endsWith('.js'))).toEqual(['plotly.min.js']);
+    for (const html of files.filter((f) => f.endsWith('.html'))) expect(readFileSync(join(figures, html), 'utf8')).toContain('<script src="./plotly.min.js">');
     const pngs = files.filter((f) => f.endsWith('.png'));
     expect(pngs.length).toBeGreaterThan(0);
     for (const png of pngs) expect(statSync(join(figures, png)).size).toBeGreaterThan(10_000);
