@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatArch, loadPaperSplits } from '@fsnas/nb201';
@@ -65,6 +65,21 @@ describe('fsnas analyze', () => {
     const out = JSON.parse(r.stdout) as { methods: string[]; rows: { method: string; mean_regret: number }[] };
     expect(out.methods).toContain('zero-cost-nwot');
     expect(out.rows.filter((x) => x.method === 'oracle').every((x) => x.mean_regret === 0)).toBe(true);
+  });
+
+  it('figures --no-png writes the HTML beside one plotly.min.js; --self-contained inlines plotly instead', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-analyze-fig-'));
+    const shared = join(dir, 'shared');
+    const r = await fsnas('analyze', 'figures', '--source', 'paper', '--dataset', 'cifar10', '--out', shared, '--seeds', '2', '--no-png', '--json');
+    expect(r.status).toBe(0);
+    const files = readdirSync(shared);
+    expect(files.filter((f) => f.endsWith('.js'))).toEqual(['plotly.min.js']);
+    expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(10);
+    expect(readFileSync(join(shared, 'f3-accuracy-boxes-cifar10.html'), 'utf8')).toContain('<script src="./plotly.min.js">');
+    const alone = join(dir, 'alone');
+    expect((await fsnas('analyze', 'figures', '--source', 'paper', '--dataset', 'cifar10', '--out', alone, '--seeds', '2', '--no-png', '--self-contained')).status).toBe(0);
+    expect(readdirSync(alone).filter((f) => f.endsWith('.js'))).toEqual([]);
+    expect(readFileSync(join(alone, 'f3-accuracy-boxes-cifar10.html'), 'utf8').length).toBeGreaterThan(1_000_000);
   });
 
   describe('split files that do not partition the space', () => {
