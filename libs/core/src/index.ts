@@ -8,3 +8,4 @@ export * from './csv';
 export * from './rank-correlation';
 export * from './json-lines';
 export * from './timing';
+export * from './untrusted-json';

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, jsonDepth, jsonPreview } from '@fsnas/core';
 import { checkArch, type Arch } from './arch';
 import { NUM_EDGES, NUM_OPS, OPS, edgeLabel, isOpId, type OpId } from './space';
 
@@ -78,8 +78,7 @@ export class Mask {
     let value: unknown;
     try {
       value = JSON.parse(json);
-    } catch (error) {
-      if (error instanceof RangeError) throw new MaskError('mask JSON nested too deep to parse');
+    } catch {
       throw new MaskError(`mask must be a JSON 6x5 matrix of 0/1, got ${JSON.stringify(json.slice(0, 80))}`);
     }
     return Mask.fromRows(value as number[][]);
@@ -191,43 +190,4 @@ function checkShape(rows: unknown, form: string): asserts rows is unknown[][] {
     if (!Array.isArray(row)) throw new MaskError(`mask row ${e} must be an array of ${NUM_OPS} ${form} entries, got ${jsonPreview(row)}`);
     if (row.length !== NUM_OPS) throw new MaskError(`mask row ${e} must have ${NUM_OPS} entries (a 6x5 matrix), got ${row.length}: ${jsonPreview(row)}`);
   });
-}
-
-/**
- * Deepest array/object nesting of JSON text (strings skipped), found without parsing it: input
- * nested thousands deep would otherwise overflow the stack of whatever walks the parsed value.
- */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
-    else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return max;
-}
-
-/**
- * A short JSON rendering of an untrusted value for error messages: at most `depth` levels of arrays
- * and objects (deeper ones shown as […] / {…}) and about 80 characters, so a value nested thousands
- * deep can be described without recursing into it.
- */
-export function jsonPreview(value: unknown, depth = 3): string {
-  const render = (v: unknown, d: number): string => {
-    if (Array.isArray(v)) return d === 0 ? '[…]' : `[${v.slice(0, 8).map((x) => render(x, d - 1)).join(',')}${v.length > 8 ? ',…' : ''}]`;
-    if (typeof v === 'object' && v !== null) {
-      if (d === 0) return '{…}';
-      const entries = Object.entries(v);
-      return `{${entries.slice(0, 8).map(([k, x]) => `${JSON.stringify(k)}:${render(x, d - 1)}`).join(',')}${entries.length > 8 ? ',…' : ''}}`;
-    }
-    return v === undefined ? 'nothing' : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? JSON.stringify(v) : String(v);
-  };
-  const shown = render(value, depth);
-  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '@fsnas/core';
+import { jsonPreview, writeFileAtomic } from '@fsnas/core';
 import type { MatrixKind } from '@fsnas/metrics';
-import { Mask, NUM_EDGES, NUM_OPS, jsonPreview } from '@fsnas/nb201';
+import { Mask, NUM_EDGES, NUM_OPS } from '@fsnas/nb201';
 import { ascendingSplit, treeShape } from './branching';
 import type { EdgePolicy } from './edge-policy';
 import { SplitTreeFormatError, SplitTreeReplayError } from './errors';
