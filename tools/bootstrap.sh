@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings a fresh clone to a runnable state, doing only what is missing: npm packages (installed from
-# the lockfile when it changed), the Python venv for MLflow + Jupyter (tools/setup/setup.sh), and the Debian
-# packages listed in tools/debian-packages.txt (installed when running as root, else explained).
+# the lockfile when it changed), the Python venv for MLflow + Jupyter (tools/setup/setup.sh), the Debian
+# packages listed in tools/debian-packages.txt (installed when running as root, else explained), and the
+# native TensorFlow engine tfjs-node (tools/setup/tfjs-node.sh; where it cannot be built it says why in
+# one line, and fsnas computes on wasm).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -35,3 +37,6 @@ fi
 if [[ -x tools/setup/setup.sh ]]; then
   tools/setup/setup.sh
 fi
+
+# Not fatal: without a compiler or PyPI the build explains itself in one line and fsnas falls back to wasm.
+tools/setup/tfjs-node.sh cpu || true

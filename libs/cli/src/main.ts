@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { relaunchWithCudaLibraries } from '@fsnas/nn';
 import { EXIT, describeFailure } from './cli-kit';
 import { registerCommands } from './commands';
+
+// Where tfjs-node-gpu is built, the CUDA libraries must be on LD_LIBRARY_PATH from the process's start.
+const relaunched = await relaunchWithCudaLibraries();
+if (relaunched !== undefined) process.exit(relaunched);
 
 const program = new Command('fsnas')
   .description('Metric-driven few-shot neural architecture search on NAS-Bench-201')

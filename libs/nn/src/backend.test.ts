@@ -1,6 +1,7 @@
 import { InvalidInputError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 import { initBackend, parseBackendEnv, tf } from './backend';
+import { engineBuild } from './engine';
 
 describe('backend selection', () => {
   it('parses FSNAS_BACKEND and rejects unknown names with a typed error', () => {
@@ -20,8 +21,8 @@ describe('backend selection', () => {
     expect(typeof tf.ones([1]).sum).toBe('function');
   });
 
-  it('names a backend that is not installed', async () => {
-    if (process.env['FSNAS_TFJS_NODE_DIR']) return;
-    await expect(initBackend({ backend: 'node-gpu', log: false })).rejects.toThrow(/not available/);
+  it('names a backend that is not built', async () => {
+    if (engineBuild('node-gpu').manifest) return;
+    await expect(initBackend({ backend: 'node-gpu', log: false })).rejects.toThrow(/FSNAS_BACKEND=node-gpu is not available: not built/);
   });
 });

@@ -1,18 +1,20 @@
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
 import * as tf from '@tensorflow/tfjs-core';
 // Types only: the chained tensor methods (x.sum(), ...) that ensureGradientsRegistered installs at run time.
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import { engineBuild, engineBuildCommand, type EngineFlavour } from './engine';
 import { ensureGradientsRegistered } from './gradient-registry';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 
 /**
- * Backend selection. `wasm` is the npm-only default: XNNPACK convolutions with SIMD, plus the
- * gradient kernels the package lacks, registered by this library (kernels/). `cpu` is the pure-JS
- * reference (slow, used to check the wasm kernels). `node` / `node-gpu` are `@tensorflow/tfjs-node(-gpu)`
- * when they can be imported; they are not dependencies because their install needs a download that
- * is unreachable here (docs/decisions: tfjs backends).
+ * Backend selection. `node` is `@tensorflow/tfjs-node`, the native TensorFlow engine that the bootstrap
+ * builds into the project (engine.ts); `node-gpu` its opt-in GPU build. `wasm` is the npm-only
+ * fallback: XNNPACK convolutions with SIMD, plus the gradient kernels the package lacks, registered by
+ * this library (kernels/). `cpu` is the pure-JS reference (slow, used to check the wasm kernels).
+ * `auto` takes the first that loads, in this order (docs/decisions/0009-tfjs-backends.md).
  */
 export const BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -24,9 +26,16 @@ export interface BackendInfo {
   name: BackendName;
   /** tfjs's own backend name (`tensorflow` for tfjs-node). */
   tfBackend: string;
-  /** wasm only: whether the SIMD binary is in use, and the thread count. */
+  /** The engine's version, e.g. `tfjs-node 4.22.0, TensorFlow 2.18.0`. */
+  version: string;
+  /** Intra-op threads the engine computes with (FSNAS_THREADS sets them for node; wasm and cpu use 1). */
+  threads: number;
+  /** The devices the engine computes on: `CPU`, plus `GPU` when tfjs-node-gpu found one. */
+  devices: string[];
+  /** wasm only: whether the SIMD binary is in use. */
   simd?: boolean;
-  threads?: number;
+  /** Under auto: why a faster engine was not used, for the one-line notice. */
+  fallback?: string;
 }
 
 const requireHere = createRequire(import.meta.url);
@@ -60,11 +69,15 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   } finally {
     pending = undefined;
   }
-  if (options.log ?? true) {
-    const extra = current.name === 'wasm' ? ` (simd=${String(current.simd)}, threads=${current.threads ?? 1})` : '';
-    process.stderr.write(`fsnas: tfjs backend ${current.name}${extra}${requested === 'auto' ? ' [auto]' : ''}\n`);
-  }
+  if (options.log ?? true) process.stderr.write(`fsnas: ${describeBackend(current)}\n`);
   return current;
+}
+
+/** The one-line engine summary that long commands print first, and `fsnas doctor` shows. */
+export function describeBackend(info: BackendInfo): string {
+  const simd = info.simd === undefined ? '' : `, simd=${String(info.simd)}`;
+  const line = `tfjs backend ${info.name}${info.requested === 'auto' ? ' [auto]' : ''} (${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${simd}, ${info.devices.join('+')})`;
+  return info.fallback ? `${line}; ${info.fallback}` : line;
 }
 
 /** The backend chosen by initBackend, if any. */
@@ -84,42 +97,39 @@ async function select(requested: BackendName | 'auto'): Promise<BackendInfo> {
   await ensureGradientsRegistered();
   if (requested !== 'auto') {
     const info = await tryBackend(requested);
-    if (!info) throw new InvalidInputError(`FSNAS_BACKEND=${requested} is not available: ${unavailableReason(requested)}`);
+    if (!info) throw new InvalidInputError(`FSNAS_BACKEND=${requested} is not available: ${unavailableReason(requested)}${requested === 'node' || requested === 'node-gpu' ? ` (${engineBuildCommand(requested)} builds it)` : ''}`);
     return { ...info, requested };
   }
-  for (const name of BACKENDS) {
+  // node-gpu is opt-in: auto tries it only where it was built, and says nothing when it was not.
+  const gpu = engineBuild('node-gpu').manifest ? await tryBackend('node-gpu') : undefined;
+  if (gpu) return { ...gpu, requested };
+  const node = await tryBackend('node');
+  if (node) return { ...node, requested };
+  const fallback = `tfjs-node ${unavailableReason('node')}; wasm is several times slower (${engineBuildCommand('node')} builds it)`;
+  for (const name of ['wasm', 'cpu'] as const) {
     const info = await tryBackend(name);
-    if (info) return { ...info, requested };
+    if (info) return { ...info, requested, fallback };
   }
   throw new InvalidInputError('no tfjs backend could be initialised');
 }
 
 function unavailableReason(name: BackendName): string {
-  if (name === 'node' || name === 'node-gpu') return `@tensorflow/tfjs-${name} is not installed or failed to load`;
+  if (name === 'node' || name === 'node-gpu') {
+    const build = engineBuild(name);
+    if (loadFailures.has(name)) return `failed to load from ${build.packageDir}: ${loadFailures.get(name)}`;
+    return build.failure ? `not built: ${build.failure}` : 'not built';
+  }
   return 'initialisation failed';
 }
+
+/** Why a built engine failed to load, per flavour, for the messages. */
+const loadFailures = new Map<EngineFlavour, string>();
 
 async function tryBackend(name: BackendName): Promise<Omit<BackendInfo, 'requested'> | undefined> {
   switch (name) {
     case 'node':
-    case 'node-gpu': {
-      // FSNAS_TFJS_NODE_DIR: a tfjs-node package built outside the workspace (the offline build of
-      // docs/decisions/0009-tfjs-backends.md), since npm would prune one that package.json lacks.
-      const dir = process.env[name === 'node' ? 'FSNAS_TFJS_NODE_DIR' : 'FSNAS_TFJS_NODE_GPU_DIR'];
-      const spec = dir && dir !== '' ? dir : `@tensorflow/tfjs-${name}`;
-      try {
-        requireHere.resolve(spec);
-      } catch {
-        return undefined;
-      }
-      try {
-        // tfjs-node registers the 'tensorflow' backend in tfjs's global engine on load.
-        requireHere(spec);
-      } catch {
-        return undefined;
-      }
-      return (await switchTo('tensorflow')) ? { name, tfBackend: 'tensorflow' } : undefined;
-    }
+    case 'node-gpu':
+      return tryNativeEngine(name);
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       // In Node the .wasm binaries are read from the package's dist/ folder as files.
@@ -131,14 +141,67 @@ async function tryBackend(name: BackendName): Promise<Omit<BackendInfo, 'request
       registerWasmKernels();
       if (!(await switchTo('wasm'))) return undefined;
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      return { name, tfBackend: 'wasm', simd, threads: wasm.getThreadsCount() };
+      return { name, tfBackend: 'wasm', version: `tfjs-backend-wasm ${wasm.version_wasm}`, simd, threads: wasm.getThreadsCount(), devices: ['CPU'] };
     }
     case 'cpu': {
-      await import('@tensorflow/tfjs-backend-cpu');
+      const cpu = await import('@tensorflow/tfjs-backend-cpu');
       registerCpuKernels();
-      return (await switchTo('cpu')) ? { name, tfBackend: 'cpu' } : undefined;
+      return (await switchTo('cpu')) ? { name, tfBackend: 'cpu', version: `tfjs-backend-cpu ${cpu.version_cpu}`, threads: 1, devices: ['CPU'] } : undefined;
     }
   }
+}
+
+/** The parts of tfjs-node's backend object that are read here (its type is not imported). */
+interface NodeBackendHandle {
+  isUsingGpuDevice?: boolean;
+  binding?: { TF_Version?: string };
+}
+
+async function tryNativeEngine(name: EngineFlavour): Promise<Omit<BackendInfo, 'requested'> | undefined> {
+  const build = engineBuild(name);
+  if (!build.manifest) return undefined;
+  const threads = engineThreads();
+  // TensorFlow reads these when its first op runs, so they must be set before the package loads.
+  process.env['TF_NUM_INTRAOP_THREADS'] ??= String(threads);
+  process.env['TF_NUM_INTEROP_THREADS'] ??= String(threads);
+  process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
+  if (name === 'node-gpu') process.env['TF_FORCE_GPU_ALLOW_GROWTH'] ??= 'true';
+  try {
+    // tfjs-node registers the 'tensorflow' backend in tfjs's global engine on load.
+    requireHere(build.packageDir);
+  } catch (error) {
+    loadFailures.set(name, (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
+    return undefined;
+  }
+  if (!(await switchTo('tensorflow'))) return undefined;
+  const handle = tf.backend() as unknown as NodeBackendHandle;
+  const gpu = handle.isUsingGpuDevice === true;
+  const info: Omit<BackendInfo, 'requested'> = {
+    name,
+    tfBackend: 'tensorflow',
+    version: `${build.manifest.package.replace('@tensorflow/', '')} ${build.manifest.version}, TensorFlow ${handle.binding?.TF_Version ?? '?'}`,
+    threads: Number(process.env['TF_NUM_INTRAOP_THREADS']),
+    devices: gpu ? ['CPU', 'GPU'] : ['CPU'],
+  };
+  if (name === 'node-gpu' && !gpu) info.fallback = `tfjs-node-gpu sees no GPU, so it computes on the CPU${cudaOnLibraryPath(build.manifest.library_path) ? '' : ' (its CUDA libraries are not on LD_LIBRARY_PATH: start through the fsnas command)'}`;
+  return info;
+}
+
+/**
+ * Intra-op threads for a native engine: FSNAS_THREADS (set by the parent for each worker process, so
+ * that workers × threads never exceeds the cores), else every core this process may use.
+ */
+export function engineThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env['FSNAS_THREADS'];
+  if (value === undefined || value === '') return os.availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidInputError(`FSNAS_THREADS must be a positive integer, got '${value}'`);
+  return n;
+}
+
+function cudaOnLibraryPath(dirs: readonly string[]): boolean {
+  const onPath = new Set((process.env['LD_LIBRARY_PATH'] ?? '').split(':'));
+  return dirs.every((d) => onPath.has(d));
 }
 
 let wasmPathsSet = false;

@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './engine';
 export * from './config';
 export * from './count';
 export * from './init';

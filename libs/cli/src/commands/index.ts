@@ -3,6 +3,7 @@ import { registerArchCommand, registerMaskCommand } from './arch';
 import { registerBenchCommand } from './bench';
 import { registerMetricsCommand } from './metrics';
 import { registerDataCommand } from './data';
+import { registerDoctorCommand } from './doctor';
 import { registerMlflowCommand } from './mlflow';
 import { registerReproduceCommand } from './reproduce';
 import { registerAnalyzeCommand } from './analyze';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerBenchCommand(program);
   registerMetricsCommand(program);
   registerDataCommand(program);
+  registerDoctorCommand(program);
   registerMlflowCommand(program);
   registerReproduceCommand(program);
   registerAnalyzeCommand(program);
