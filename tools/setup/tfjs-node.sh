@@ -106,7 +106,8 @@ for n in libtensorflow_framework.so libtensorflow_framework.so.2; do ln -sf libt
 #    cuda/; fsnas puts their lib/ folders on LD_LIBRARY_PATH (TensorFlow dlopens them at run time).
 LIBRARY_PATH_JSON='[]'
 if [[ $FLAVOUR == gpu ]]; then
-  mapfile -t CUDA_PINS < <(sed -n 's/^Requires-Dist: \(nvidia-[^ ;]*\) *; *extra == "and-cuda".*/\1/p' wheel/x/*.dist-info/METADATA)
+  # e.g. "Requires-Dist: nvidia-cudnn-cu12 ==9.3.0.75 ; extra == 'and-cuda'" -> nvidia-cudnn-cu12==9.3.0.75
+  mapfile -t CUDA_PINS < <(sed -n "s/^Requires-Dist: \(nvidia-[^ ;]*\) *\(==[^ ;]*\) *; *extra == ['\"]and-cuda['\"].*/\1\2/p" wheel/x/*.dist-info/METADATA)
   (( ${#CUDA_PINS[@]} )) || fail "the $WHEEL wheel's METADATA lists no and-cuda requirements"
   step "pip download the CUDA wheels (${#CUDA_PINS[@]})" python3 -m pip download --no-deps "${WHEEL_TAG[@]}" -d wheel/cuda "${CUDA_PINS[@]}"
   rm -rf cuda && mkdir cuda
