@@ -12,7 +12,8 @@
 #
 # Idempotent: the folder's engine.json records a build id (this script, the flavour, Node's major
 # version, the CPU architecture) and SHA256SUMS the checksums of the built files; when both still hold,
-# nothing is done. Prints one line. Exit 0: the engine is ready. Exit 1: it could not be built; the
+# nothing is done. A build happens in a staging folder that replaces the engine only once it has loaded
+# and computed, so processes using the old one are never left with half a library. Prints one line. Exit 0: the engine is ready. Exit 1: it could not be built; the
 # one-line reason is in build-failed.txt (fsnas prints it when it falls back to wasm), the details in
 # build.log. Environment: FSNAS_ENGINE_DIR (default <root>/.fsnas/engines), NODEDIR (Node's headers).
 set -euo pipefail
@@ -29,8 +30,9 @@ done
 TFJS_VERSION=4.22.0
 TF_VERSION=2.18.0
 # The wheels are fetched for one fixed tag, whatever Python this machine has: only their shared
-# libraries are used, and those do not depend on the Python ABI.
-WHEEL_TAG=(--only-binary=:all: --python-version 3.11 --platform manylinux_2_17_x86_64)
+# libraries are used, and those do not depend on the Python ABI. Both spellings of the platform: pip
+# matches the CUDA wheels only by the legacy one (manylinux2014).
+WHEEL_TAG=(--only-binary=:all: --python-version 3.11 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64)
 if [[ $FLAVOUR == cpu ]]; then
   PKG=tfjs-node WHEEL=tensorflow-cpu
   WHEEL_SHA256=089e71746960ea581dca53401f84b3b99c8537313e337a9e5dbf97036a936f7e
@@ -38,14 +40,17 @@ else
   PKG=tfjs-node-gpu WHEEL=tensorflow
   WHEEL_SHA256=70b8dd70fa3600bfce66ab529eebb804e1f9d7c863d2f71bc8fe9fc7a1ec3976
 fi
-DIR="${FSNAS_ENGINE_DIR:-$ROOT/.fsnas/engines}/$PKG"
-P="$DIR/node_modules/@tensorflow/$PKG"
+ENGINES="${FSNAS_ENGINE_DIR:-$ROOT/.fsnas/engines}"
+DIR="$ENGINES/$PKG"
+STAGE="$ENGINES/.$PKG.building"
+P="$STAGE/node_modules/@tensorflow/$PKG"
 LOG="$DIR/build.log"
 mkdir -p "$DIR"
 
 say() { printf 'fsnas setup: %s\n' "$*" >&2; }
 fail() {
   printf '%s\n' "$*" > "$DIR/build-failed.txt"
+  rm -rf "$STAGE"
   rm -f "$DIR/engine.json"
   say "$PKG not built: $* (fsnas uses wasm instead; details: $LOG)"
   exit 1
@@ -56,7 +61,7 @@ step() { # step <what> <command...>: run quietly into the log, fail naming <what
   "$@" >> "$LOG" 2>&1 || fail "$what failed"
 }
 
-exec 9> "$DIR/.lock"
+exec 9> "$ENGINES/.$PKG.lock"
 command -v flock > /dev/null 2>&1 && flock 9
 
 BUILD_ID="$({ cat "${BASH_SOURCE[0]}"; echo "$FLAVOUR $(uname -m) node$(node -p 'process.versions.node.split(".")[0]')"; } | sha256sum | cut -d' ' -f1)"
@@ -77,7 +82,8 @@ say "building $PKG $TFJS_VERSION from PyPI's $WHEEL $TF_VERSION into ${DIR#"$ROO
 start=$SECONDS
 : > "$LOG"
 rm -f "$DIR/build-failed.txt" "$DIR/engine.json"
-cd "$DIR"
+rm -rf "$STAGE" && mkdir -p "$STAGE"
+cd "$STAGE"
 [[ -f package.json ]] || echo '{"name":"fsnas-engine","version":"1.0.0","private":true}' > package.json
 
 # 1. The JS package and its dependencies from the npm registry, without its download-and-build script.
@@ -112,21 +118,21 @@ if [[ $FLAVOUR == gpu ]]; then
   step "pip download the CUDA wheels (${#CUDA_PINS[@]})" python3 -m pip download --no-deps "${WHEEL_TAG[@]}" -d wheel/cuda "${CUDA_PINS[@]}"
   rm -rf cuda && mkdir cuda
   for w in wheel/cuda/*.whl; do step "unzip $(basename "$w")" unzip -q -o "$w" 'nvidia/*' -d cuda; done
-  LIBRARY_PATH_JSON="[$(find "$DIR/cuda/nvidia" -mindepth 2 -maxdepth 2 -type d -name lib | sort | sed 's/.*/"&"/' | paste -sd,)]"
+  LIBRARY_PATH_JSON="[$(cd cuda/nvidia && find . -mindepth 2 -maxdepth 2 -type d -name lib | sort | sed "s|^\./|\"$DIR/cuda/nvidia/|; s|\$|\"|" | paste -sd,)]"
 fi
 
 # 5. The N-API addon from source (node-pre-gyp would first try a prebuilt download), with npm's bundled
 #    node-gyp and the local Node headers, so nothing is fetched.
-(cd "$P" && PATH="$DIR/node_modules/.bin:$PATH" npm_config_node_gyp="$NODE_GYP" \
+(cd "$P" && PATH="$STAGE/node_modules/.bin:$PATH" npm_config_node_gyp="$NODE_GYP" \
   step "compile the tfjs-node addon" node-pre-gyp install --build-from-source --nodedir="$NODEDIR")
-ADDON=$(cd "$DIR" && find "node_modules/@tensorflow/$PKG/lib" -name tfjs_binding.node | head -1)
+ADDON=$(find "node_modules/@tensorflow/$PKG/lib" -name tfjs_binding.node | head -1)
 [[ -n $ADDON ]] || fail "the addon build produced no tfjs_binding.node"
 
 # 6. It must load and compute before it is recorded as ready.
 step "load test" node -e "const tf = require('$P'); const s = tf.sum(tf.square(tf.tensor1d([1, 2]))).dataSync()[0]; if (tf.getBackend() !== 'tensorflow' || s !== 5) process.exit(1)"
 
-rm -rf wheel
-(cd "$DIR" && { echo "$ADDON"; find "node_modules/@tensorflow/$PKG/deps/lib" -type f; } | xargs sha256sum > SHA256SUMS)
+rm -rf wheel "$P/deps/include"
+{ echo "$ADDON"; find "node_modules/@tensorflow/$PKG/deps/lib" -type f; } | xargs sha256sum > SHA256SUMS
 cat > engine.json << EOF
 {
   "package": "@tensorflow/$PKG",
@@ -138,4 +144,6 @@ cat > engine.json << EOF
   "built_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 EOF
+cp "$LOG" build.log
+cd "$ENGINES" && rm -rf "$DIR.old" && mv "$DIR" "$DIR.old" && mv "$STAGE" "$DIR" && rm -rf "$DIR.old"
 say "$PKG ready in $((SECONDS - start)) s: ${DIR#"$ROOT"/}"
