@@ -101,6 +101,16 @@ describe('exit codes', () => {
     for (const code of Object.values(EXIT)) expect(cli).toMatch(new RegExp(`\\b${code} (on|for) `));
     expect(cli).toContain('FSNAS_DEBUG');
   });
+
+  it("README's CLI table has a row for every command", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const program = new Command('fsnas');
+    registerCommands(program);
+    // Internal worker commands are hidden from --help and need no row.
+    const visible = program.createHelp().visibleCommands(program).filter((c) => c.name() !== 'help');
+    expect(visible.length).toBeGreaterThan(10);
+    for (const command of visible) expect(readme).toContain(`| \`fsnas ${command.name()}`);
+  });
 });
 
 describe('help texts', () => {
