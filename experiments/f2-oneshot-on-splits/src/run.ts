@@ -111,6 +111,8 @@ export const f2Finding: Finding<F2RunConfig> = {
     return `${n} searches: ${c.algos.join(', ')} × (full space + ${c.leaves ? `leaves ${c.leaves.join(',')}` : 'all 8 leaves'} of ${c.families.join(', ')}) on CIFAR-10; each search: ${BUDGET_SPECS[c.search].description}`;
   },
   plan: (budget) => planF2(F2_CONFIG[budget]),
+  // Each search takes a minute or more (laptop): worth a worker process each with `reproduce --jobs N`.
+  parallel: true,
   async execute(planned, { run, outDir }) {
     await executeF2(planned.config, run, outDir);
   },

@@ -71,14 +71,3 @@ export function describeFailure(error: unknown): { message: string; code: number
   const message = error instanceof Error ? error.message : String(error);
   return { message: `fsnas: unexpected error: ${message.split('\n')[0]} (FSNAS_DEBUG=1 prints the stack trace)`, code: EXIT.crash };
 }
-
-/** Run `task` on every item with at most `jobs` running at once; the first failure is thrown after the others end. */
-export async function inParallel<T>(items: readonly T[], jobs: number, task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const errors: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item).catch((e: unknown) => void errors.push(e));
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
-  if (errors.length) throw errors[0];
-}

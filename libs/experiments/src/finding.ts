@@ -21,6 +21,12 @@ export interface PlannedRun<C> {
 /** The part of a run that computes metrics write to, so a finding's computation can run without a server. */
 export type MetricSink = Pick<ActiveRun, 'logMetrics'>;
 
+/**
+ * What `execute` may log: metrics and tags. A worker process records these calls and the parent
+ * replays them into the MLflow run (runner.ts), so only the parent ever writes to MLflow.
+ */
+export type RunLog = Pick<ActiveRun, 'logMetric' | 'logMetrics' | 'setTags'>;
+
 /** A MetricSink that keeps what it is given: lets tests check what a run would log. */
 export function metricRecorder(): MetricSink & { readonly rows: { values: Record<string, number>; step: number }[] } {
   const rows: { values: Record<string, number>; step: number }[] = [];
@@ -33,8 +39,8 @@ export function metricRecorder(): MetricSink & { readonly rows: { values: Record
 }
 
 export interface RunContext {
-  /** The MLflow run: log metrics and artifacts here. */
-  readonly run: ActiveRun;
+  /** The MLflow run (or, in a worker, a recorder of it): log metrics and tags here. */
+  readonly run: RunLog;
   /** A fresh local folder for this run's files (tables, figures); the runner uploads it as artifacts. */
   readonly outDir: string;
   readonly budget: Budget;
@@ -52,5 +58,10 @@ export interface Finding<C = unknown> {
   readonly claim: string;
   describeBudget(budget: Budget): string;
   plan(budget: Budget): readonly PlannedRun<C>[];
+  /**
+   * Runs long enough (minutes of compute each) to pay a worker process (~2 s to start): with
+   * `reproduce --jobs N`, N of them run at once in worker processes. Benchmark look-ups leave it unset.
+   */
+  readonly parallel?: boolean;
   execute(planned: PlannedRun<C>, context: RunContext): Promise<void>;
 }

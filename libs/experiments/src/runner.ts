@@ -1,9 +1,11 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { InvalidInputError, Progress, writableDataDir } from '@fsnas/core';
-import { Tracker, type TrackerOptions } from '@fsnas/tracking';
-import type { Budget, Finding } from './finding';
+import { dirname, join, relative } from 'node:path';
+import { InvalidInputError, Progress, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { Tracker, acquireLock, runKey, type ActiveRun, type TrackerOptions } from '@fsnas/tracking';
+import type { Budget, Finding, PlannedRun } from './finding';
 import { fsnasSource, gitCommit } from './provenance';
+import { readWorkerResult, replayCalls, runRecorder, workerCalls, workerResultFile, type ResultFile, type WorkerTask } from './worker-run';
+import { inParallel } from './workers';
 
 export interface FindingReport {
   readonly finding: string;
@@ -23,6 +25,16 @@ export interface RunFindingOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** The command shown as the runs' source (`mlflow.source.name`); default `fsnas reproduce`. */
   readonly source?: string;
+  /** Worker processes for a `parallel` finding's runs; without it (or with 1 job) runs are computed here, one by one. */
+  readonly workers?: RunWorkers;
+}
+
+/** How runFinding computes runs in worker processes (the CLI spawns `fsnas reproduce-worker`). */
+export interface RunWorkers {
+  /** Runs computed at once. */
+  readonly jobs: number;
+  /** Compute one run in a worker process, which calls `executeWorkerTask` with this task. */
+  compute(task: WorkerTask): Promise<void>;
 }
 
 /** Settings the runner logs on every run; a finding's config must not redefine them. */
@@ -65,35 +77,72 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
   const progress = new Progress({ label: finding.id, total: planned.length, unit: 'run' });
   const commit = gitCommit();
   const runs: FindingReport['runs'][number][] = [];
+  const workers = finding.parallel === true && options.workers !== undefined && options.workers.jobs > 1 ? options.workers : undefined;
+  const one = async (index: number): Promise<void> => {
+    const p = planned[index] as PlannedRun<C>;
+    const runDir = join(outDir, p.name);
+    const config = findingRunConfig(finding.id, options.budget, p.config);
+    const tags = { ...options.tags, ...p.tags, finding: finding.id, budget: options.budget, git_commit: commit };
+    const task: WorkerTask = { finding: finding.id, budget: options.budget, run: p.name, key: runKey(config), outDir: runDir, result: workerResultFile(outDir, runKey(config)) };
+    const body = async (run: ActiveRun): Promise<void> => {
+      if (workers) {
+        // The worker computes and records; this process alone writes to MLflow.
+        await replayCalls(await workerCalls(task, (t) => workers.compute(t)), run);
+      } else {
+        // A resumed run recomputes its files from scratch: they are deterministic in the config.
+        rmSync(runDir, { recursive: true, force: true });
+        mkdirSync(runDir, { recursive: true });
+        await finding.execute(p, { run, outDir: runDir, budget: options.budget });
+      }
+      for (const file of filesUnder(runDir)) await run.logArtifact(file, relative(runDir, file));
+    };
+    const result = await tracker.run(config, body, {
+      name: findingRunName(p.name, options.budget),
+      tags,
+      description: `${finding.id} ${p.name}, ${options.budget} budget${Object.keys(p.tags).length > 0 ? ` (${Object.entries(p.tags).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`,
+    });
+    // Logged (or logged before): a worker's result file has served its purpose.
+    rmSync(task.result, { force: true });
+    runs[index] = result.status === 'skipped' ? { name: p.name, runId: result.runId, status: 'skipped' } : { name: p.name, runId: result.runId, status: 'finished', resumed: result.resumed };
+    progress.tick(1, p.name);
+  };
   try {
-    for (const p of planned) {
-      const runDir = join(outDir, p.name);
-      const config = findingRunConfig(finding.id, options.budget, p.config);
-      const tags = { ...options.tags, ...p.tags, finding: finding.id, budget: options.budget, git_commit: commit };
-      const result = await tracker.run(
-        config,
-        async (run) => {
-          // A resumed run recomputes its files from scratch: they are deterministic in the config.
-          rmSync(runDir, { recursive: true, force: true });
-          mkdirSync(runDir, { recursive: true });
-          await finding.execute(p, { run, outDir: runDir, budget: options.budget });
-          for (const file of filesUnder(runDir)) await run.logArtifact(file, relative(runDir, file));
-        },
-        {
-          name: findingRunName(p.name, options.budget),
-          tags,
-          description: `${finding.id} ${p.name}, ${options.budget} budget${Object.keys(p.tags).length > 0 ? ` (${Object.entries(p.tags).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`,
-        },
-      );
-      runs.push(result.status === 'skipped' ? { name: p.name, runId: result.runId, status: 'skipped' } : { name: p.name, runId: result.runId, status: 'finished', resumed: result.resumed });
-      progress.tick(1, p.name);
-    }
+    const indices = planned.map((_, i) => i);
+    if (workers) await inParallel(indices, workers.jobs, one);
+    else for (const i of indices) await one(i);
+    rmSync(dirname(workerResultFile(outDir, '-')), { recursive: true, force: true }); // every result was logged
   } catch (error) {
     await tracker.close({ waitMs: 5000 });
     throw error;
   }
   const closing = await tracker.close({ waitMs: 5000 });
   return { finding: finding.id, experimentUrl: tracker.url, outDir, runs, pendingWrites: closing.pending };
+}
+
+/**
+ * The worker's side: compute the task's planned run and write its result file. It holds a lock on
+ * the result for the whole computation, so a worker left running by a killed parent and the worker
+ * of a rerun never compute the same run at once: the second waits, finds the first one's result and
+ * returns without computing.
+ */
+export async function executeWorkerTask<C>(finding: Finding<C>, task: WorkerTask): Promise<'computed' | 'found'> {
+  const planned = finding.plan(task.budget).find((p) => p.name === task.run);
+  if (!planned) throw new InvalidInputError(`${finding.id} (${task.budget}) plans no run named '${task.run}'`);
+  if (runKey(findingRunConfig(finding.id, task.budget, planned.config)) !== task.key) throw new InvalidInputError(`${finding.id} run '${task.run}' no longer has run key ${task.key}: the plan changed under the parent`);
+  mkdirSync(dirname(task.result), { recursive: true });
+  const release = await acquireLock(`${task.result}.lock`, 24 * 3600_000, `another worker computing ${task.run}`);
+  try {
+    if (readWorkerResult(task.result, task.key)) return 'found';
+    // A resumed run recomputes its files from scratch: they are deterministic in the config.
+    rmSync(task.outDir, { recursive: true, force: true });
+    mkdirSync(task.outDir, { recursive: true });
+    const recorder = runRecorder();
+    await finding.execute(planned, { run: recorder, outDir: task.outDir, budget: task.budget });
+    writeFileAtomic(task.result, `${JSON.stringify({ key: task.key, calls: recorder.calls } satisfies ResultFile)}\n`);
+    return 'computed';
+  } finally {
+    release();
+  }
 }
 
 function filesUnder(dir: string): string[] {

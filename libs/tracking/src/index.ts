@@ -25,4 +25,5 @@ export {
   type LocalServerStatus,
 } from './local-server';
 export { resolveTrackingUri, journalDirFor, checkTrackingTarget, describeTrackingCheck, type ResolvedTarget, type TrackingCheck } from './target';
+export { tryLock, acquireLock, processAlive } from './file-lock';
 export { startTestServer, SERVER_HOOK_TIMEOUT_MS, type TestServer } from './test-server';

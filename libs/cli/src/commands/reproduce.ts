@@ -1,20 +1,27 @@
 import { InvalidInputError } from '@fsnas/core';
-import { BUDGETS, runFinding, type Budget, type FindingReport } from '@fsnas/experiments';
+import { BUDGETS, executeWorkerTask, planWorkers, runFinding, type Budget, type FindingReport, type WorkerTask } from '@fsnas/experiments';
 import { checkTrackingTarget, describeTrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
-import { emit } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 import { selectFindings } from '../findings';
+import { REPRODUCE_WORKER, reproduceWorkers } from '../fsnas-worker';
 
 /** `fsnas reproduce`: the main job — run the paper's findings and log them to MLflow. */
 export function registerReproduceCommand(program: Command): void {
+  registerReproduceWorker(program);
   program
     .command('reproduce')
     .description("run the paper's findings as MLflow experiments (starts a local MLflow server unless MLFLOW_TRACKING_URI is set)")
     .option('--budget <preset>', `compute budget: ${BUDGETS.join(' | ')}`, 'laptop')
     .option('--finding <ids>', 'comma-separated findings to run (e.g. F1,F3); default all')
     .option('--out <dir>', 'folder for local outputs (default data/results)')
+    .option(
+      '--jobs <n>',
+      'runs computed at once, each in a worker process with cores/n compute threads (F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each). Only this process writes to MLflow',
+      numericOption.positiveInteger,
+    )
     .option('--json', 'print a JSON summary')
-    .action(async (options: { budget: string; finding?: string; out?: string; json?: boolean }) => {
+    .action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; json?: boolean }) => {
       if (!(BUDGETS as readonly string[]).includes(options.budget)) throw new InvalidInputError(`--budget must be one of ${BUDGETS.join(', ')}, got '${options.budget}'`);
       const budget = options.budget as Budget;
       const findings = selectFindings(options.finding);
@@ -22,10 +29,12 @@ export function registerReproduceCommand(program: Command): void {
       // refuses fails now, not after the first finding.
       const tracking = await checkTrackingTarget();
       process.stderr.write(`fsnas reproduce: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
+      const workers = planWorkers(options.jobs, Infinity);
+      if (findings.some((f) => f.parallel)) process.stderr.write(`fsnas reproduce: ${workers.jobs} worker(s) × ${workers.threads} thread(s) for the ${findings.filter((f) => f.parallel).map((f) => f.id).join(', ')} runs\n`);
       const reports: FindingReport[] = [];
       for (const finding of findings) {
         process.stderr.write(`${finding.id} (${budget}): ${finding.describeBudget(budget)}\n`);
-        reports.push(await runFinding(finding, { budget, ...(options.out ? { outRoot: options.out } : {}) }));
+        reports.push(await runFinding(finding, { budget, workers: reproduceWorkers(workers), ...(options.out ? { outRoot: options.out } : {}) }));
       }
       const summary = {
         budget,
@@ -39,5 +48,17 @@ export function registerReproduceCommand(program: Command): void {
           ...reports.filter((r) => r.pendingWrites > 0).map((r) => `${r.finding}: ${r.pendingWrites} write(s) queued; run 'npx fsnas mlflow sync' when the server is back`),
         ].join('\n'),
       );
+    });
+}
+
+/** The hidden worker of `reproduce --jobs N`: computes one planned run (a JSON WorkerTask) and writes its result file; never logs to MLflow. */
+function registerReproduceWorker(program: Command): void {
+  program
+    .command(REPRODUCE_WORKER, { hidden: true })
+    .argument('<task>', 'the WorkerTask as JSON')
+    .action(async (text: string) => {
+      const task = JSON.parse(text) as WorkerTask;
+      const [finding] = selectFindings(task.finding);
+      await executeWorkerTask(finding as NonNullable<typeof finding>, task);
     });
 }

@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { FsnasError } from '@fsnas/core';
+import { inParallel, planWorkers } from '@fsnas/experiments';
 import { ScoreJournal } from '@fsnas/metrics';
-import { inParallel } from '../cli-kit';
-
-const BIN = fileURLToPath(new URL('../../bin/fsnas.mjs', import.meta.url));
+import { runFsnasWorker } from '../fsnas-worker';
 
 /**
  * `fsnas validate metrics --jobs n`: tfjs scores one network on one core, so n processes are what
@@ -21,17 +16,14 @@ export async function scoreInWorkers(journal: ScoreJournal, indices: readonly nu
   const prefix = `${basename(journal.file)}.part-`;
   if (existsSync(dir)) for (const f of readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.jsonl'))) journal.absorb(join(dir, f));
   const missing = indices.filter((i) => !journal.scores.has(i));
-  const shares = Array.from({ length: jobs }, (_, k) => ({ k, indices: missing.filter((_, i) => i % jobs === k) })).filter((s) => s.indices.length > 0);
-  await inParallel(shares, jobs, async ({ k, indices: share }) => {
+  const { jobs: n, threads } = planWorkers(jobs, missing.length);
+  const shares = Array.from({ length: n }, (_, k) => ({ k, indices: missing.filter((_, i) => i % n === k) })).filter((s) => s.indices.length > 0);
+  await inParallel(shares, n, async ({ k, indices: share }) => {
     const part = join(dir, `${prefix}${k}.jsonl`);
     const only = join(dir, `${prefix}${k}.indices`);
     writeFileSync(only, `${share.join('\n')}\n`);
-    const child = promisify(execFile)(process.execPath, [BIN, ...args, '--jobs', '1', '--journal', part, '--only', only, '--json'], { maxBuffer: 64 << 20 });
-    child.child.stderr?.pipe(process.stderr);
     try {
-      await child;
-    } catch (error) {
-      throw new FsnasError('WORKER_FAILED', `scoring worker ${k} failed (its finished scores are kept; rerun to resume): ${(error as Error).message.split('\n')[0]}`);
+      await runFsnasWorker([...args, '--jobs', '1', '--journal', part, '--only', only, '--json'], { threads, label: `scoring worker ${k}`, keeps: part });
     } finally {
       if (existsSync(part)) journal.absorb(part);
       rmSync(only, { force: true });

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
+import { inParallel, planWorkers } from '@fsnas/experiments';
 import { METRIC_DATASETS, createEdgeMetric, resolveSettings, type EdgeMetricOptions, type MetricDataset } from '@fsnas/metrics';
 import { loadCifar10 } from '@fsnas/data';
 import { DEFAULT_NET_CONFIG, initBackend } from '@fsnas/nn';
@@ -17,6 +19,7 @@ import {
 } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
+import { runFsnasWorker, type WorkerOutput } from '../fsnas-worker';
 
 interface SplitCliOptions {
   metric: string;
@@ -31,6 +34,7 @@ interface SplitCliOptions {
   batches?: number;
   dropLeaves?: boolean;
   out?: string;
+  jobs?: number;
   json?: boolean;
 }
 
@@ -39,7 +43,7 @@ export function registerSplitCommand(program: Command): void {
   program
     .command('split')
     .description('split the NAS-Bench-201 supernet into sub-supernets, grouping each edge\'s ops with a metric')
-    .requiredOption('--metric <name>', 'metric (gradient_matching, grad_norm, snip, synflow, num_params, ..., or random)')
+    .requiredOption('--metric <name>', 'metric (gradient_matching, grad_norm, snip, synflow, num_params, ..., or random); several, comma-separated, split in worker processes (--jobs) into the --out folder')
     .option('--dataset <name>', 'dataset of the metric batches', 'cifar10')
     .option('--leaves <n>', 'target number of sub-supernets', numericOption.positiveInteger, 8)
     .option('--branching <list>', 'branching factors, comma-separated', '2')
@@ -50,8 +54,9 @@ export function registerSplitCommand(program: Command): void {
     .option('--batches <n>', 'metric batches per candidate (default 1)', numericOption.positiveInteger)
     .option('--drop-leaves', 'stop at the last full binary level instead of balancing the leaves')
     .option('--warmup <budget>', `train each node's supernet before its metric (docs/reference-method.md, warm-up), children continuing from their parent: ${SEARCH_BUDGETS.join('|')} (the search budget's epochs, C and N; the metric networks take that C and N)`)
-    .option('--out <file>', 'write the split tree JSON here (and resume from <file>.nodes.jsonl if interrupted; a rerun must use the same options)')
-    .option('--json', 'print {metric, leaves, tree} as JSON')
+    .option('--out <file>', 'write the split tree JSON here (and resume from <file>.nodes.jsonl if interrupted; a rerun must use the same options); with several metrics a folder, one <metric>.json each')
+    .option('--jobs <n>', 'with several metrics: splits run at once, each in a worker process with cores/n threads (default: one per core, as memory allows)', numericOption.positiveInteger)
+    .option('--json', 'print {metric, leaves, tree} as JSON ({splits: [{metric, leaves, file}]} with several metrics)')
     .action(async (options: SplitCliOptions) => {
       if (options.compat !== undefined && options.compat !== 'reference') throw new InvalidInputError(`--compat must be 'reference', got '${options.compat}'`);
       // Checked for every metric (random included), before any work.
@@ -65,6 +70,8 @@ export function registerSplitCommand(program: Command): void {
         compat: options.compat ?? ('none' as const),
       };
       planSplit(plan); // bad branching factors or edges fail here, before any network is built
+      const metrics = options.metric.split(',').map((m) => m.trim());
+      if (metrics.length > 1) return splitMetricsInWorkers(metrics, options);
       const doc = options.metric === RANDOM_METRIC ? randomSplit(plan) : await metricSplit(options, plan);
       // Metric splits write as they go (resumable); a random split is instant and written here.
       if (options.out && options.metric === RANDOM_METRIC) writeSplitTree(options.out, doc);
@@ -73,6 +80,42 @@ export function registerSplitCommand(program: Command): void {
         [`${doc.metric}: ${leaves.length} sub-supernets`, ...doc.leaves.map((l) => `  leaf ${l.index}  size ${String(l.size).padStart(5)}  ${l.mask.map((row) => row.join('')).join(' ')}`), options.out ? `written to ${options.out}` : ''].filter(Boolean).join('\n'),
       );
     });
+}
+
+/**
+ * `--metric a,b,c`: each split in its own `fsnas split --metric <m> --out <dir>/<m>.json` worker
+ * (resumable like any split with --out), at most --jobs at once (docs/decisions/0012-parallel-workers.md).
+ */
+async function splitMetricsInWorkers(metrics: readonly string[], options: SplitCliOptions): Promise<void> {
+  if (options.out === undefined) throw new InvalidInputError('several metrics need --out <folder>: each split is written there as <metric>.json');
+  if (new Set(metrics).size !== metrics.length || metrics.some((m) => m === '')) throw new InvalidInputError(`--metric lists a metric twice or an empty name: '${options.metric}'`);
+  const dir = options.out;
+  const workers = planWorkers(options.jobs, metrics.length);
+  const splits: { metric: string; leaves: number; file: string }[] = [];
+  await inParallel(metrics, workers.jobs, async (metric) => {
+    const file = join(dir, `${metric}.json`);
+    const output = await splitInWorker(metric, childSplitArgs(options), file, { threads: workers.threads });
+    splits.push({ metric, leaves: (JSON.parse(output) as { leaves: unknown[] }).leaves.length, file });
+  });
+  splits.sort((a, b) => metrics.indexOf(a.metric) - metrics.indexOf(b.metric));
+  emit(options.json, { splits, jobs: workers.jobs, threads: workers.threads }, () => [...splits.map((s) => `${s.metric}: ${s.leaves} sub-supernets, written to ${s.file}`), `${workers.jobs} worker(s) × ${workers.threads} thread(s)`].join('\n'));
+}
+
+/** One metric split in a worker process of the pool: `fsnas split --metric <metric> <args> --out <file> --json`; resolves with its JSON. */
+export function splitInWorker(metric: string, args: readonly string[], out: string, options: WorkerOutput): Promise<string> {
+  return runFsnasWorker(['split', '--metric', metric, ...args, '--out', out, '--json'], { ...options, label: `the ${metric} split`, keeps: `${out}.nodes.jsonl` });
+}
+
+/** The options of this split, as a worker's command line (everything but --metric, --out, --jobs, --json). */
+function childSplitArgs(o: SplitCliOptions): string[] {
+  return [
+    ...['--dataset', o.dataset, '--leaves', String(o.leaves), '--branching', o.branching, '--edges', o.edges, '--seed', String(o.seed)],
+    ...(o.compat !== undefined ? ['--compat', o.compat] : []),
+    ...(o.warmup !== undefined ? ['--warmup', o.warmup] : []),
+    ...(o.batchSize !== undefined ? ['--batch-size', String(o.batchSize)] : []),
+    ...(o.batches !== undefined ? ['--batches', String(o.batches)] : []),
+    ...(o.dropLeaves ? ['--drop-leaves'] : []),
+  ];
 }
 
 async function metricSplit(options: SplitCliOptions, plan: Parameters<typeof randomSplit>[0]): Promise<SplitTreeDocument> {

@@ -1,19 +1,17 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { FsnasError, InvalidInputError, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { InvalidInputError, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { inParallel, planWorkers } from '@fsnas/experiments';
 import { loadPaperSplits, type Mask } from '@fsnas/nb201';
 import { compareWithFamily, readSplitTree, type SplitComparison } from '@fsnas/splitting';
 import type { Command } from 'commander';
-import { emit, inParallel, parseInteger } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 import { configureNaslibValidation, configureTorchCheck } from './metrics';
+import { splitInWorker } from './split';
 
 /** `fsnas split` arguments of the paper's CIFAR-10 setting (REFERENCE_SPEC §3). */
 const PAPER_SPLIT_ARGS = ['--dataset', 'cifar10', '--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
 const PAPER_SEED_METRIC = /^random_seed\d+$/;
-const BIN = fileURLToPath(new URL('../../bin/fsnas.mjs', import.meta.url));
 
 interface Timing {
   readonly seconds: number;
@@ -42,21 +40,21 @@ export function registerValidateCommand(program: Command): void {
     .description("split with every metric of the paper's CIFAR-10 splits (reference mode, seed 888, edges 0,1,2) and compare with the paper, level by level; finished splits are reused")
     .option('--metrics <list>', 'comma-separated metrics (default: all of the paper\'s CIFAR-10 metric splits)')
     .option('--dir <dir>', 'where split trees and timings are kept (default: data/validation/splits)')
-    .option('--jobs <n>', 'splits run at once, each in its own `fsnas split` process (one core each)', parseInteger, 2)
+    .option('--jobs <n>', 'splits run at once, each in its own `fsnas split` process with cores/n threads (default: one per core, as memory allows)', numericOption.positiveInteger)
     .option('--json', 'print the table as JSON')
-    .action(async (options: { metrics?: string; dir?: string; jobs: number; json?: boolean }) => {
+    .action(async (options: { metrics?: string; dir?: string; jobs?: number; json?: boolean }) => {
       const paper = loadPaperSplits().get('cifar10') as ReadonlyMap<string, readonly Mask[]>;
       const available = [...paper.keys()].filter((m) => !PAPER_SEED_METRIC.test(m));
       const metrics = options.metrics ? options.metrics.split(',').map((m) => m.trim()) : available;
       for (const m of metrics) if (!available.includes(m)) throw new InvalidInputError(`the paper has no CIFAR-10 split for '${m}'; available: ${available.join(', ')}`);
       const dir = options.dir ?? join(writableDataDir(), 'validation', 'splits');
-      if (options.jobs < 1) throw new InvalidInputError(`--jobs must be at least 1, got ${options.jobs}`);
       const started = performance.now();
       const pending = metrics.filter((m) => !existsSync(treeFile(dir, m)));
-      await inParallel(pending, options.jobs, (metric) => splitInChild(metric, dir));
+      const workers = planWorkers(options.jobs, pending.length);
+      await inParallel(pending, workers.jobs, (metric) => splitInChild(metric, dir, workers.threads));
       const wall = (performance.now() - started) / 1000;
       const rows = metrics.map((metric) => agreement(metric, paper.get(metric) as readonly Mask[], dir));
-      emit(options.json, { rows, wallSeconds: wall, jobs: options.jobs, computed: pending }, () => formatAgreement(rows, wall, options.jobs, pending.length));
+      emit(options.json, { rows, wallSeconds: wall, jobs: workers.jobs, computed: pending }, () => formatAgreement(rows, wall, workers.jobs, pending.length));
     });
 }
 
@@ -64,24 +62,21 @@ const treeFile = (dir: string, metric: string): string => join(dir, `${metric}.j
 const timingFile = (dir: string, metric: string): string => join(dir, `${metric}.timing.json`);
 
 /**
- * One split in its own process: tfjs runs a split on one core, so separate processes are what
- * uses both cores. `fsnas split --out` journals its nodes, so an interrupted validation resumes.
+ * One split in its own worker process (the pool of @fsnas/experiments), with `threads` compute
+ * threads. `fsnas split --out` journals its nodes, so an interrupted validation resumes.
  */
-async function splitInChild(metric: string, dir: string): Promise<void> {
+async function splitInChild(metric: string, dir: string, threads: number): Promise<void> {
   const out = treeFile(dir, metric);
   const resumed = existsSync(`${out}.nodes.jsonl`);
   const started = performance.now();
-  const child = promisify(execFile)(process.execPath, [BIN, 'split', '--metric', metric, ...PAPER_SPLIT_ARGS, '--out', out], { maxBuffer: 64 << 20 });
   let backend = 'unknown';
-  child.child.stderr?.on('data', (chunk: Buffer) => {
-    backend = /fsnas: tfjs backend (\S+)/.exec(chunk.toString())?.[1] ?? backend;
-    process.stderr.write(chunk);
+  await splitInWorker(metric, PAPER_SPLIT_ARGS, out, {
+    threads,
+    onStderr: (chunk) => {
+      backend = /fsnas: tfjs backend (\S+)/.exec(chunk.toString())?.[1] ?? backend;
+      process.stderr.write(chunk);
+    },
   });
-  try {
-    await child;
-  } catch (error) {
-    throw new FsnasError('SPLIT_FAILED', `the ${metric} split failed (its finished nodes are kept in ${out}.nodes.jsonl; rerun to resume): ${(error as Error).message.split('\n')[0]}`);
-  }
   const timing: Timing = { seconds: (performance.now() - started) / 1000, backend, resumed };
   writeFileAtomic(timingFile(dir, metric), `${JSON.stringify(timing)}\n`);
 }

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { FsnasError } from '@fsnas/core';
+
+/**
+ * The one worker pool of fsnas: independent pieces of work (F2 searches, metric splits, NASLib score
+ * shares) run in child processes, at most `jobs` at once, each told how many compute threads it may
+ * use (`FSNAS_THREADS`, which the backend turns into wasm/TensorFlow thread counts), so that
+ * jobs × threads never exceeds the cores. `reproduce`, `split` and `validate` all go through here
+ * (docs/decisions/0012-parallel-workers.md).
+ */
+
+/** What the pool is sized from: cores this process may use and memory still available. */
+export interface Machine {
+  readonly cores: number;
+  /** Bytes of memory available now (os.freemem(): MemAvailable on Linux). */
+  readonly freeBytes: number;
+}
+
+export const currentMachine = (): Machine => ({ cores: os.availableParallelism(), freeBytes: os.freemem() });
+
+/**
+ * Peak resident memory of one worker, measured on this machine (/usr/bin/time -f %M): a reference-mode
+ * split 1.2–1.5 GB, a laptop F2 search about 0.9 GB. Rounded up, so the default never swaps.
+ */
+export const WORKER_MEMORY_BYTES = 2 * 1024 ** 3;
+/** Kept free for the parent process (it holds the MLflow journal and the results) and the system. */
+export const PARENT_RESERVE_BYTES = 1024 ** 3;
+
+export interface WorkerPlan {
+  /** Worker processes at once. */
+  readonly jobs: number;
+  /** Compute threads of each worker: jobs × threads ≤ cores. */
+  readonly threads: number;
+}
+
+/**
+ * Default worker count: one per core, as many as the available memory holds (at least one), so the
+ * default fills the cores with workers of one thread each: on this 2-core machine 2 workers × 1
+ * thread beat 1 worker × 2 threads for the laptop F2 searches (docs/decisions/0012-parallel-workers.md).
+ */
+export function defaultJobs(machine: Machine, perWorkerBytes: number = WORKER_MEMORY_BYTES): number {
+  const byMemory = Math.floor((machine.freeBytes - PARENT_RESERVE_BYTES) / perWorkerBytes);
+  return Math.max(1, Math.min(machine.cores, byMemory));
+}
+
+/**
+ * Workers and threads for `requested` jobs (undefined: the default), never more jobs than there are
+ * tasks. More jobs than cores are cut to the cores: workers × threads must not oversubscribe them.
+ */
+export function planWorkers(requested: number | undefined, tasks: number, machine: Machine = currentMachine(), perWorkerBytes: number = WORKER_MEMORY_BYTES): WorkerPlan {
+  const cores = Math.max(1, machine.cores);
+  const wanted = requested ?? defaultJobs(machine, perWorkerBytes);
+  const jobs = Math.max(1, Math.min(wanted, cores, Math.max(1, tasks)));
+  return { jobs, threads: Math.max(1, Math.floor(cores / jobs)) };
+}
+
+/** Run `task` on every item with at most `jobs` running at once; the first failure is thrown after the others end. */
+export async function inParallel<T>(items: readonly T[], jobs: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item).catch((e: unknown) => void errors.push(e));
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  if (errors.length) throw errors[0];
+}
+
+export interface WorkerOptions {
+  /** Compute threads of the child: its FSNAS_THREADS. */
+  readonly threads: number;
+  /** Names the work in the error message ("the snip split", "F2 run darts/full"). */
+  readonly label: string;
+  /** Where the work's partial state is kept, for the message of a failure (rerun to resume). */
+  readonly keeps?: string;
+  /** Each chunk of the child's stderr (default: copied to this process's stderr). */
+  readonly onStderr?: (chunk: Buffer) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * One worker: `node <args>` (args[0] is the script, e.g. the fsnas bin) with FSNAS_THREADS set.
+ * Resolves with its stdout; a non-zero exit or a signal rejects with a one-line FsnasError.
+ */
+export function runWorker(args: readonly string[], options: WorkerOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...(options.env ?? process.env), FSNAS_THREADS: String(options.threads) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let lastLine = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString().trim();
+      if (text) lastLine = text.split('\n').pop() ?? lastLine;
+      (options.onStderr ?? ((c: Buffer) => process.stderr.write(c)))(chunk);
+    });
+    child.on('error', (error) => reject(new FsnasError('WORKER_FAILED', `${options.label} could not start: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve(Buffer.concat(out).toString());
+      const how = signal ? `was killed by ${signal}` : `failed (exit ${code})`;
+      const keeps = options.keeps ? ` (its finished part is kept in ${options.keeps}; rerun to resume)` : '';
+      reject(new FsnasError('WORKER_FAILED', `${options.label} ${how}${keeps}${lastLine ? `: ${lastLine}` : ''}`));
+    });
+  });
+}
