@@ -62,30 +62,19 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, wha
   }
 }
 
-// Wall times differ between runs; the other metrics are deterministic in the config. Serial runs compute
-// with every core's threads, workers with one, so float reductions may differ in the last bits.
+// Wall times differ between runs; every other metric is deterministic in the config and the thread
+// count (TensorFlow's reductions depend on it: RSPS's smoke train loss moves by 1e-3 between 1 and 2
+// threads), so the serial run computes with one thread, as each worker does, and must match exactly.
 function expectSameRuns(actual: readonly RunSnapshot[], expected: readonly RunSnapshot[]): void {
-  const shape = (runs: readonly RunSnapshot[]) => runs.map((r) => ({ name: r.name, status: r.status, params: r.params, tags: r.tags, artifacts: r.artifacts, metrics: Object.keys(r.metrics).filter((k) => !k.endsWith('_seconds')) }));
-  expect(shape(actual)).toEqual(shape(expected));
-  for (const [i, run] of actual.entries()) {
-    for (const [key, history] of Object.entries(run.metrics)) {
-      if (key.endsWith('_seconds')) continue;
-      const want = expected[i]?.metrics[key] ?? {};
-      expect(Object.keys(history), `${run.name} ${key}`).toEqual(Object.keys(want));
-      for (const [step, value] of Object.entries(history)) {
-        const w = want[Number(step)] as number;
-        if (Number.isNaN(w)) expect(value, `${run.name} ${key}@${step}`).toBeNaN();
-        else expect(Math.abs(value - w), `${run.name} ${key}@${step}: ${value} vs ${w}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(w)));
-      }
-    }
-  }
+  const timeless = (runs: readonly RunSnapshot[]) => runs.map((r) => ({ ...r, runId: '', metrics: Object.fromEntries(Object.entries(r.metrics).filter(([k]) => !k.endsWith('_seconds'))) }));
+  expect(timeless(actual)).toEqual(timeless(expected));
 }
 
 let serial: RunSnapshot[] = [];
 
 describe('fsnas reproduce --jobs', () => {
   it('--jobs 1 computes the F2 smoke searches in this process', async () => {
-    const r = await runFsnasWithEnv(env(serialDir), ...reproduceArgs, '--jobs', '1');
+    const r = await runFsnasWithEnv({ ...env(serialDir), FSNAS_THREADS: '1' }, ...reproduceArgs, '--jobs', '1');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1 worker\(s\) × \d+ thread\(s\) for the F2-oneshot-on-splits runs/);
     const report = JSON.parse(r.stdout) as Report;
