@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { numericOption, parseInteger } from './cli-kit';
+import { debugEnabled, numericOption } from './cli-kit';
 
 describe('numeric option parsers (issue 14)', () => {
   it.each(['0', '-1', '1.5', 'abc', 'NaN', '', ' ', '1e3', '0x10', 'Infinity', '99999999999999999999'])('positiveInteger refuses %j as a usage error', (v) => {
@@ -12,7 +12,7 @@ describe('numeric option parsers (issue 14)', () => {
     expect(numericOption.positiveInteger('1')).toBe(1);
     expect(numericOption.positiveInteger(' 64 ')).toBe(64);
     expect(numericOption.nonNegativeInteger('0')).toBe(0);
-    expect(parseInteger('-3')).toBe(-3);
+    expect(numericOption.integerIn(-3, 3)('-3')).toBe(-3);
     expect(numericOption.floatIn(0, 1)('0.25')).toBe(0.25);
   });
 
@@ -22,5 +22,13 @@ describe('numeric option parsers (issue 14)', () => {
     expect(() => numericOption.floatIn(0, 1)('1.5')).toThrow("expected a number in [0, 1], got '1.5'");
     expect(() => numericOption.floatIn(0, 1)('NaN')).toThrow("expected a number, got 'NaN'");
     expect(() => numericOption.floatIn(0, Infinity)('')).toThrow(InvalidArgumentError);
+    expect(() => numericOption.integerIn(1, 4096)('5000')).toThrow("expected an integer in [1, 4096], got '5000'");
+  });
+});
+
+describe('FSNAS_DEBUG (issue 14)', () => {
+  it('turns stack traces on for 1/true/yes, and off when unset, empty or 0/false/no/off', () => {
+    for (const on of ['1', 'true', 'yes', 'TRUE', '2']) expect(debugEnabled({ FSNAS_DEBUG: on })).toBe(true);
+    for (const off of [undefined, '', '0', 'false', 'no', 'off', ' 0 ']) expect(debugEnabled({ FSNAS_DEBUG: off })).toBe(false);
   });
 });

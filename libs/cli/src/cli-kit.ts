@@ -28,11 +28,6 @@ export function toJsonOutput(value: unknown): string {
   );
 }
 
-/** Commander argument parser for integers, reporting a usage error on anything else. */
-export function parseInteger(value: string): number {
-  return integerIn(value, -Infinity, Infinity);
-}
-
 function integerIn(value: string, min: number, max: number): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'`);
@@ -54,6 +49,11 @@ export const numericOption = {
   positiveInteger: (value: string): number => integerIn(value, 1, Infinity),
   /** 0, 1, 2, … (seeds, offsets). */
   nonNegativeInteger: (value: string): number => integerIn(value, 0, Infinity),
+  /** An integer in [min, max] (sizes with a ceiling: ports, network widths). */
+  integerIn:
+    (min: number, max: number) =>
+    (value: string): number =>
+      integerIn(value, min, max),
   /** A finite float in [min, max] (either end may be infinite). */
   floatIn:
     (min: number, max: number) =>
@@ -64,6 +64,15 @@ export const numericOption = {
       return n;
     },
 } as const;
+
+/**
+ * Whether FSNAS_DEBUG asks for stack traces: set to anything but '', '0', 'false', 'no' or 'off'
+ * (so FSNAS_DEBUG=0 means off, as users expect).
+ */
+export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env['FSNAS_DEBUG']?.trim().toLowerCase();
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value);
+}
 
 /** Map any error to a one-line message and an exit code. */
 export function describeFailure(error: unknown): { message: string; code: number } {

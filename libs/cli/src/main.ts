@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { relaunchWithCudaLibraries } from '@fsnas/nn';
-import { EXIT, describeFailure } from './cli-kit';
+import { EXIT, debugEnabled, describeFailure } from './cli-kit';
 import { registerCommands } from './commands';
 
 // Where tfjs-node-gpu is built, the CUDA libraries must be on LD_LIBRARY_PATH from the process's start.
@@ -23,7 +23,7 @@ try {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
     const { message, code } = describeFailure(error);
-    if (process.env['FSNAS_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (debugEnabled() && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.stderr.write(`${message}\n`);
     process.exitCode = code;
   }

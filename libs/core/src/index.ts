@@ -9,3 +9,4 @@ export * from './rank-correlation';
 export * from './json-lines';
 export * from './timing';
 export * from './untrusted-json';
+export * from './input-files';

@@ -1,13 +1,20 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptDataError } from './errors';
+import { CorruptDataError, InvalidInputError } from './errors';
 import { appendJsonLine, readJsonLines } from './json-lines';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'fsnas-jsonl-')), 'sub', 'j.jsonl');
 
 describe('JSON-lines journals', () => {
+  it('names a journal path that is a directory in a typed error (metrics validate --journal <dir> was EISDIR, exit 3)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-jsonl-'));
+    mkdirSync(join(dir, 'j.jsonl'));
+    expect(() => readJsonLines(join(dir, 'j.jsonl'))).toThrow(InvalidInputError);
+    expect(() => readJsonLines(join(dir, 'j.jsonl'))).toThrow(/is a directory, not a file/);
+  });
+
   it('appends one line per value and reads them back with line numbers', () => {
     const file = tmp();
     expect(readJsonLines(file)).toEqual([]);

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CorruptDataError } from './errors';
+import { readInputFile } from './input-files';
 
 /**
  * Append-only JSON-lines journals, the way long jobs record finished work so an interrupted run
@@ -43,7 +44,7 @@ export interface JsonLine {
 /** The complete lines of a journal, parsed (none if the file does not exist). A torn last line is skipped. */
 export function readJsonLines(file: string): JsonLine[] {
   if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+  const lines = readInputFile(file, 'journal').split('\n').slice(0, -1);
   return lines.flatMap((line, i) => {
     if (line.trim() === '') return [];
     try {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CorruptDataError, FsnasError, InvalidInputError, Progress, writableDataDir } from '@fsnas/core';
+import { CorruptDataError, FsnasError, InvalidInputError, Progress, checkInputFile, writableDataDir } from '@fsnas/core';
 import { CIFAR100_TEST_FILE, CIFAR100_TRAIN_FILE, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from './cifar-binary';
 import { bufferSource, indexTar, readTarEntry } from './tar';
 
@@ -212,9 +212,7 @@ export async function fetchCifar(name: CifarName, options: FetchCifarOptions = {
   } catch {
     throw new InvalidInputError(`fetchCifar: not a URL: '${spec.url}'`);
   }
-  if (options.archive !== undefined && !existsSync(options.archive)) {
-    throw new InvalidInputError(`archive not found: ${options.archive}`);
-  }
+  if (options.archive !== undefined) checkInputFile(options.archive, '--archive');
   const archive = options.archive ?? join(dataDir, 'downloads', basename(urlPath));
   // An archive given by hand, or kept from an earlier fetch, is checked instead of downloaded again.
   const local = options.archive !== undefined || (existsSync(archive) && statSync(archive).size > 0);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Rng, median, workspaceRoot } from '@fsnas/core';
+import { InvalidInputError, Rng, median, workspaceRoot } from '@fsnas/core';
 import { Mask, parseArch, type Arch } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
 import { currentBackend, initBackend, type BackendName } from './backend';
@@ -91,6 +91,8 @@ export interface BenchResult {
 export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cfg = { C: options.C ?? 16, N: options.N ?? 5, classes: options.classes ?? 10 };
+  const unknown = options.workloads?.filter((name) => !WORKLOADS.some((w) => w.name === name)) ?? [];
+  if (unknown.length > 0) throw new InvalidInputError(`--workloads: unknown workload '${unknown.join("', '")}'; known: ${WORKLOADS.map((w) => w.name).join(', ')}`);
   const workloads = WORKLOADS.filter((w) => !options.workloads || options.workloads.includes(w.name));
   const peak = machinePeak();
   const load0 = os.loadavg()[0] ?? 0;

@@ -23,6 +23,10 @@ describe('checkpoint paths (issue 14)', () => {
     expect(() => checkCheckpointPath(join(d, 'file', 'new.ckpt'))).toThrow(/checkpoint .*file\/new\.ckpt: .*file is not a directory/);
   });
 
+  it('refuses a folder that cannot be written, before the search (it used to hang at the first checkpoint)', () => {
+    expect(() => checkCheckpointPath('/proc/fsnas/search.ckpt')).toThrow(new InvalidInputError("checkpoint /proc/fsnas/search.ckpt: cannot write to '/proc/fsnas' (ENOENT)"));
+  });
+
   it('reports a checkpoint whose header is not JSON as corrupt data', () => {
     const d = dir();
     const path = join(d, 'bad.ckpt');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CorruptDataError, InvalidInputError, writeFileAtomic } from '@fsnas/core';
+import { CorruptDataError, InvalidInputError, checkWritableDir, writeFileAtomic } from '@fsnas/core';
 import type { AdamState } from './alphas';
 
 /**
@@ -63,8 +63,9 @@ export function writeCheckpoint<R>(path: string, ckpt: Checkpoint<R>): void {
 
 /**
  * Check that `path` can be a checkpoint file: absent (it is created, folders too) or a regular file;
- * not a directory, and not below a file. Throws InvalidInputError naming the path. Cheap, so
- * callers run it before loading any data.
+ * not a directory, not below a file, and in a folder that can be written (a probe file: /proc/x
+ * used to pass here, and the search then hung at its first checkpoint). Throws InvalidInputError
+ * naming the path. Cheap, so callers run it before loading any data.
  */
 export function checkCheckpointPath(path: string): void {
   const bad = (detail: string): never => {
@@ -74,15 +75,15 @@ export function checkCheckpointPath(path: string): void {
     const stat = statSync(path);
     if (stat.isDirectory()) bad(' is a directory, not a checkpoint file: give a file path inside it, e.g. <dir>/search.ckpt');
     if (!stat.isFile()) bad(' is not a regular file');
-    return;
-  }
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if (existsSync(dir)) {
-      if (!statSync(dir).isDirectory()) bad(`: ${dir} is not a directory`);
-      return;
+  } else {
+    for (let dir = dirname(path); dirname(dir) !== dir; dir = dirname(dir)) {
+      if (existsSync(dir)) {
+        if (!statSync(dir).isDirectory()) bad(`: ${dir} is not a directory`);
+        break;
+      }
     }
-    if (dirname(dir) === dir) return;
   }
+  checkWritableDir(dirname(path), `checkpoint ${path}`);
 }
 
 export function readCheckpoint<R>(path: string): Checkpoint<R> | null {

@@ -15,9 +15,9 @@ import {
   type SplitsByDataset,
 } from '@fsnas/analysis';
 import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, checkWritableDir } from '@fsnas/core';
 import type { Command } from 'commander';
-import { emit, parseInteger } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 
 const DATASETS = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
 
@@ -136,9 +136,9 @@ export function registerAnalyzeCommand(program: Command): void {
     .description('regret of each sub-supernet selection method per split family, over seeds (finding F4)')
     .requiredOption('--source <paper|file>', SOURCE_HELP)
     .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
-    .option('--seeds <n>', 'number of seeds', parseInteger, 32)
-    .option('--samples <k>', 'architectures sampled per leaf by the best-mean method', parseInteger, 600)
-    .option('--budget <n>', 'successive-halving total evaluations (default samples × leaves)', parseInteger)
+    .option('--seeds <n>', 'number of seeds', numericOption.positiveInteger, 32)
+    .option('--samples <k>', 'architectures sampled per leaf by the best-mean method', numericOption.positiveInteger, 600)
+    .option('--budget <n>', 'successive-halving total evaluations (default samples × leaves)', numericOption.positiveInteger)
     .option('--proxy <name>', "zero-cost proxy for the mean-score method ('none' to skip)", 'nwot')
     .option('--allow-partial', ALLOW_PARTIAL_HELP)
     .option('--json', 'print one JSON object')
@@ -175,13 +175,14 @@ export function registerAnalyzeCommand(program: Command): void {
     .requiredOption('--source <paper|file>', SOURCE_HELP)
     .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
     .requiredOption('--out <dir>', 'output folder')
-    .option('--seeds <n>', 'F4 seeds', parseInteger, 32)
+    .option('--seeds <n>', 'F4 seeds', numericOption.positiveInteger, 32)
     .option('--no-png', 'write HTML only')
     .option('--allow-partial', ALLOW_PARTIAL_HELP)
     .option('--json', 'print the written paths as JSON')
     .option('--self-contained', 'inline plotly.js into every HTML file (default: one plotly.min.js in --out, loaded by relative path)')
     .action(async (options: { source: string; dataset: string; out: string; seeds: number; png: boolean; allowPartial?: boolean; selfContained?: boolean; json?: boolean }) => {
       const ds = dataset(options.dataset);
+      checkWritableDir(options.out, '--out');
       const { splits } = loadSource(options.source, ds, options.allowPartial);
       const bench = Benchmark.load({ hw: false });
       const only = new Map([[ds, familiesOf(splits, ds)]]);

@@ -13,7 +13,7 @@ export function registerArchCommand(program: Command): void {
     .option('--json', 'print one JSON object')
     .action((query: string, options: { json?: boolean }) => {
       const bench = Benchmark.load();
-      const index = bench.indexOf(/^\d+$/.test(query) ? Number(query) : query.startsWith('|') ? query : invalid(query));
+      const index = bench.indexOf(/^\d+$/.test(query) && Number.isSafeInteger(Number(query)) ? Number(query) : query.startsWith('|') ? query : invalid(query));
       const arch = bench.archString(index);
       const record = { index, arch, ops: archOpNames(bench.arch(index)), ...bench.record(index) };
       emit(options.json, record, () =>

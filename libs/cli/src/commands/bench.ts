@@ -4,7 +4,7 @@ import { benchNn, formatBench, type BackendName } from '@fsnas/nn';
 import { benchSearch, formatBenchSearch } from '@fsnas/search';
 import { benchPartition, formatPartitionBench } from '@fsnas/splitting';
 import type { Command } from 'commander';
-import { emit, parseInteger } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 
 /** `fsnas bench <suite>`: performance tables (medians over repeats, ratios to a same-run baseline). */
 export function registerBenchCommand(program: Command): Command {
@@ -12,7 +12,7 @@ export function registerBenchCommand(program: Command): Command {
   bench
     .command('tables')
     .description('benchmark tables: load time and vectorised mask statistics')
-    .option('--repeats <n>', 'repeats per workload', parseInteger, 5)
+    .option('--repeats <n>', 'repeats per workload', numericOption.positiveInteger, 5)
     .option('--json', 'print the table as JSON')
     .action((options: { repeats: number; json?: boolean }) => {
       const rows = benchTables(options.repeats);
@@ -23,7 +23,7 @@ export function registerBenchCommand(program: Command): Command {
     .description('NB201 network workloads per backend: FLOPs, median ms, GFLOP/s, share of peak, ratio to PyTorch CPU')
     .option('--backends <list>', 'comma-separated backends (default: every one that initialises)')
     .option('--workloads <list>', 'comma-separated workloads a,b,c (default all)')
-    .option('--repeats <n>', 'timed repeats after a warm-up', parseInteger, 3)
+    .option('--repeats <n>', 'timed repeats after a warm-up', numericOption.positiveInteger, 3)
     .option('--no-peer', 'skip the PyTorch peer')
     .option('--json', 'print the result as JSON')
     .action(async (options: { backends?: string; workloads?: string; repeats: number; peer: boolean; json?: boolean }) => {
@@ -39,7 +39,7 @@ export function registerBenchCommand(program: Command): Command {
     .command('metrics')
     .description('metric cost: time per architecture at batch 64, and one split node (5 candidates + parent, batch 16): FLOPs, median ms, GFLOP/s, share of peak, ratio to PyTorch')
     .option('--metrics <list>', 'comma-separated metrics (default all)')
-    .option('--repeats <n>', 'repeats per workload', parseInteger, 3)
+    .option('--repeats <n>', 'repeats per workload', numericOption.positiveInteger, 3)
     .option('--no-peer', 'skip the PyTorch peer')
     .option('--no-split-node', 'time only the per-architecture workload')
     .option('--json', 'print the result as JSON')
@@ -55,7 +55,7 @@ export function registerBenchCommand(program: Command): Command {
   bench
     .command('splitting')
     .description('exact partition solver: 5 and 8 ops into 2–4 groups, against the reference enumeration in the same run')
-    .option('--repeats <n>', 'timed repeats per case', parseInteger, 21)
+    .option('--repeats <n>', 'timed repeats per case', numericOption.positiveInteger, 21)
     .option('--json', 'print the rows as JSON')
     .action((options: { repeats: number; json?: boolean }) => {
       const rows = benchPartition(options.repeats);
@@ -64,7 +64,7 @@ export function registerBenchCommand(program: Command): Command {
   bench
     .command('search')
     .description('one-shot search steps per second per algorithm (batch 64, C=16, N=5, full supernet)')
-    .option('--steps <n>', 'timed steps after a warm-up', parseInteger, 3)
+    .option('--steps <n>', 'timed steps after a warm-up', numericOption.positiveInteger, 3)
     .option('--json', 'print the rows as JSON')
     .action(async (options: { steps: number; json?: boolean }) => {
       const rows = await benchSearch({ steps: options.steps });

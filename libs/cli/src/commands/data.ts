@@ -86,7 +86,7 @@ export function registerDataCommand(program: Command): void {
     .requiredOption('--archive <path>', `the official archive (${NATS_ARCHIVE}) or its extracted folder`)
     .option('--json', 'print JSON')
     .action(async (name: string, options: { archive: string; json?: boolean }) => {
-      if (name !== 'nats-tss') throw new InvalidInputError(`only 'nats-tss' can be converted; NAS-Bench-201 v1_1 and HW-NAS-Bench tables are used as found in the data folders`);
+      if (name !== 'nats-tss') throw new InvalidInputError(`only 'nats-tss' can be converted, got '${name}'; NAS-Bench-201 v1_1 and HW-NAS-Bench tables are used as found in the data folders`);
       if (!existsSync(options.archive)) throw new InvalidInputError(`archive not found: ${options.archive}`);
       const python = await ensurePythonEnv();
       const requirements = join(workspaceRoot(), 'tools', 'convert', 'requirements.txt');

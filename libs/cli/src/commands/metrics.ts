@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { InvalidInputError, Progress, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, Progress, readInputFile, writableDataDir } from '@fsnas/core';
 import {
   COMPAT_MODES,
   METRICS,
@@ -32,7 +31,7 @@ import {
 } from '@fsnas/metrics';
 import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
-import { emit, parseInteger } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 import { scoreInWorkers } from './score-workers';
 
 interface CommonOptions {
@@ -53,9 +52,9 @@ function parseCompat(value: string): Compat {
 function common(cmd: Command): Command {
   return cmd
     .option('--dataset <name>', 'batch dataset', 'cifar10')
-    .option('--batch-size <n>', 'images per batch (default 64; 16 with --compat reference)', parseInteger)
-    .option('--batches <n>', 'batches per network', parseInteger, 1)
-    .option('--seed <n>', 'seed of the weights, batches and metric randomness', parseInteger, 0)
+    .option('--batch-size <n>', 'images per batch (default 64; 16 with --compat reference)', numericOption.positiveInteger)
+    .option('--batches <n>', 'batches per network', numericOption.positiveInteger, 1)
+    .option('--seed <n>', 'seed of the weights, batches and metric randomness', numericOption.nonNegativeInteger, 0)
     .option('--compat <mode>', 'naslib (published definitions) or reference (the paper code, bugs included)', 'naslib')
     .option('--init <scheme>', 'weight init: pytorch_default (NASLib; default with --compat naslib) | kaiming_normal_fanin (default with --compat reference) | kaiming_normal_fanout | normal')
     .option('--json', 'print JSON on stdout');
@@ -92,7 +91,7 @@ export function registerMetricsCommand(program: Command): Command {
       .requiredOption('--metric <name>', `one of ${METRIC_NAMES.join(', ')} (aliases jacov, params, ...), or hybrid:<w>*<metric>+...`)
       .requiredOption('--archs <file>', 'file of NB201 indices, one per line'),
   ).action(async (options: CommonOptions & { metric: string; archs: string }) => {
-    const indices = readIndices(options.archs);
+    const indices = readIndices(options.archs, '--archs');
     const bench = Benchmark.load({ hw: false });
     const archs = indices.map((i) => bench.arch(i));
     if (isHybrid(options.metric)) {
@@ -125,23 +124,22 @@ export function configureNaslibValidation(cmd: Command): void {
   common(
     cmd
       .description("Spearman ρ of our proxies vs NAS-Bench-Suite-Zero's scores, and of each with NB201 accuracy")
-      .option('--sample <n>', 'architectures sampled (seeded) from the 4,726 of the NASLib file', parseInteger, 500)
-      .option('--sample-seed <n>', 'seed of the sample', parseInteger, 0)
+      .option('--sample <n>', 'architectures sampled (seeded) from the 4,726 of the NASLib file', numericOption.positiveInteger, 500)
+      .option('--sample-seed <n>', 'seed of the sample', numericOption.nonNegativeInteger, 0)
       .option('--columns <list>', `comma-separated NASLib columns (default all: ${Object.keys(NASLIB_COLUMNS).join(',')})`)
       .option('--accuracy <source>', 'nb201-valid (cifar10-valid, valid split, 200 epochs) | nb201-test (cifar10-valid test) | naslib (the file’s naslib_val_accuracy)', 'nb201-valid')
       .option('--journal <file>', 'JSON-lines file of finished scores; a rerun with the same settings resumes from it (default: data/metrics/scores-<settings hash>.jsonl)')
-      .option('--jobs <n>', 'scoring processes, one per core (each with a part journal, absorbed into --journal)', parseInteger, 1)
+      .option('--jobs <n>', 'scoring processes, one per core (each with a part journal, absorbed into --journal)', numericOption.positiveInteger, 1)
       .option('--only <file>', 'only score these NB201 indices of the sample into the journal, one per line, and print no table (what --jobs hands each worker)'),
   ).action(async (options: CommonOptions & { sample: number; sampleSeed: number; columns?: string; accuracy: string; journal?: string; jobs: number; only?: string }) => {
     const columns = options.columns ? options.columns.split(',').map((c) => c.trim()) : Object.keys(NASLIB_COLUMNS);
     const metrics = naslibMetrics(columns);
-    if (options.jobs < 1) throw new InvalidInputError(`--jobs must be at least 1, got ${options.jobs}`);
     const rows = loadNaslibScores();
     const accuracy = accuracySource(options.accuracy, rows);
     if (metrics.some((m) => METRICS[m].evaluation.kind === 'network')) await initBackend();
     const n = Math.min(options.sample, rows.length);
     const journal = options.journal ?? defaultJournal(settings(options), columns);
-    const only = options.only !== undefined ? new Set(readIndices(options.only)) : undefined;
+    const only = options.only !== undefined ? new Set(readIndices(options.only, '--only')) : undefined;
     if (options.jobs > 1) {
       const sample = sampleRows(rows, n, options.sampleSeed).map((r) => r.index);
       const open = ScoreJournal.open(journal, journalSettings(resolveSettings(settings(options)), metrics));
@@ -173,14 +171,13 @@ export function configureNaslibValidation(cmd: Command): void {
 export function configureTorchCheck(cmd: Command): void {
   cmd
     .description("our proxies against PyTorch's on the same weights and the same batch (a definition or autodiff error shows far above float32 rounding)")
-    .option('--archs <n>', 'architectures: the first n of the seeded NASLib sample (the validation\'s)', parseInteger, 10)
+    .option('--archs <n>', 'architectures: the first n of the seeded NASLib sample (the validation\'s)', numericOption.positiveInteger, 10)
     .option('--metrics <list>', `comma-separated, of ${TORCH_PEER_METRICS.join(', ')}`, TORCH_PEER_METRICS.join(','))
-    .option('--batch-size <n>', 'images in the batch', parseInteger, 64)
-    .option('--seed <n>', 'seed of the weights and the batch', parseInteger, 0)
+    .option('--batch-size <n>', 'images in the batch', numericOption.positiveInteger, 64)
+    .option('--seed <n>', 'seed of the weights and the batch', numericOption.nonNegativeInteger, 0)
     .option('--json', 'print JSON on stdout')
     .action(async (options: { archs: number; metrics: string; batchSize: number; seed: number; json?: boolean }) => {
       const metrics = options.metrics.split(',').map((m) => resolveMetricName(m.trim())) as TorchPeerMetric[];
-      if (options.archs < 1) throw new InvalidInputError(`--archs must be at least 1, got ${options.archs}`);
       await initBackend();
       const rows = sampleRows(loadNaslibScores(), 500, 0).slice(0, options.archs);
       const result = checkAgainstTorch(rows.map((r) => r.arch), metrics, { batchSize: options.batchSize, seed: options.seed });
@@ -213,16 +210,19 @@ function accuracySource(source: string, rows: ReturnType<typeof loadNaslibScores
   throw new InvalidInputError(`--accuracy must be nb201-valid, nb201-test or naslib, got '${source}'`);
 }
 
-function readIndices(file: string): number[] {
-  const text = readFileSync(file, 'utf8');
-  return text
+/** The NB201 indices of a file given to `flag`, one per line ('#' comments): at least one. */
+export function readIndices(file: string, flag: string): number[] {
+  const indices = readInputFile(file, flag)
+    .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l, k) => {
-      if (!/^\d+$/.test(l)) throw new InvalidInputError(`${file}: line ${k + 1}: expected an NB201 index, got '${l}'`);
-      return Number(l);
+    .map((l, k) => ({ text: l.trim(), line: k + 1 }))
+    .filter(({ text }) => text !== '' && !text.startsWith('#'))
+    .map(({ text, line }) => {
+      if (!/^\d+$/.test(text)) throw new InvalidInputError(`${flag} ${file}: line ${line}: expected an NB201 index, got '${text}'`);
+      return Number(text);
     });
+  if (indices.length === 0) throw new InvalidInputError(`${flag} ${file}: no NB201 index in it (one per line)`);
+  return indices;
 }
 
 export function formatValidation(rows: readonly ValidationRow[], accuracy: string): string {

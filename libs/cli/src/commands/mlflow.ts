@@ -1,5 +1,5 @@
 import { FsnasError } from '@fsnas/core';
-import { MlflowClient, authorizationFromEnv, localServerStatus, resolveTrackingUri, startLocalServer, stopLocalServer, syncJournals } from '@fsnas/tracking';
+import { MlflowClient, authorizationFromEnv, checkTrackingTarget, localServerStatus, startLocalServer, stopLocalServer, syncJournals } from '@fsnas/tracking';
 import { InvalidArgumentError, type Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 
@@ -56,7 +56,11 @@ export function registerMlflowCommand(program: Command): void {
     .description('replay tracking writes queued while the server was unreachable (MLFLOW_TRACKING_URI, else the local server)')
     .option('--json', 'print the sync report')
     .action(async (options: { json?: boolean }) => {
-      const target = await resolveTrackingUri();
+      // Checked first, as before any work: a URI fsnas refuses, or a server that refuses us (403), fails here.
+      const target = await checkTrackingTarget();
+      if (!target.reachable) {
+        throw new FsnasError('MLFLOW_UNAVAILABLE', `sync: MLflow at ${target.url} is unreachable (${target.detail ?? 'no answer'}); nothing was sent, the queued writes stay in ${target.journalDir}`);
+      }
       const authorization = authorizationFromEnv();
       const client = new MlflowClient(authorization ? { url: target.url, authorization } : { url: target.url });
       const report = await syncJournals(target.journalDir, client);

@@ -1,6 +1,6 @@
 import { countParametersOf } from '@fsnas/nn';
 import type { Command } from 'commander';
-import { emit, parseInteger } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 
 /** `fsnas net params <arch-string|supernet>`: analytic parameter count of an NB201 network (no tensors). */
 export function registerNetCommand(program: Command): Command {
@@ -9,9 +9,9 @@ export function registerNetCommand(program: Command): Command {
     .command('params')
     .description('trainable parameters of an architecture (NAS-Bench-201 count) or of the full masked supernet')
     .argument('<arch-string|supernet>', '|op~0|+|op~0|op~1|+|op~0|op~1|op~2| or the word supernet')
-    .option('--C <n>', 'channels of the first stage', parseInteger, 16)
-    .option('--N <n>', 'cells per stage', parseInteger, 5)
-    .option('--classes <n>', 'classifier outputs', parseInteger, 10)
+    .option('--C <n>', 'channels of the first stage', numericOption.integerIn(1, 4096), 16)
+    .option('--N <n>', 'cells per stage', numericOption.integerIn(1, 1000), 5)
+    .option('--classes <n>', 'classifier outputs', numericOption.integerIn(1, 1_000_000), 10)
     .option('--no-affine', 'non-affine BN inside cell ops')
     .option('--json', 'print {"params": n}')
     .action((target: string, options: { C: number; N: number; classes: number; affine: boolean; json?: boolean }) => {

@@ -1,9 +1,11 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, checkWritableDir } from '@fsnas/core';
 import { BUDGETS, executeWorkerTask, planWorkers, runFinding, type Budget, type FindingReport, type WorkerTask } from '@fsnas/experiments';
+import { initBackend } from '@fsnas/nn';
 import { checkTrackingTarget, describeTrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { selectFindings } from '../findings';
+import { paperBudgetWarning } from './search';
 import { REPRODUCE_WORKER, reproduceWorkers } from '../fsnas-worker';
 
 /** `fsnas reproduce`: the main job — run the paper's findings and log them to MLflow. */
@@ -25,10 +27,14 @@ export function registerReproduceCommand(program: Command): void {
       if (!(BUDGETS as readonly string[]).includes(options.budget)) throw new InvalidInputError(`--budget must be one of ${BUDGETS.join(', ')}, got '${options.budget}'`);
       const budget = options.budget as Budget;
       const findings = selectFindings(options.finding);
+      if (options.out !== undefined) checkWritableDir(options.out, '--out');
       // Where the runs go, first: the UI can be opened while they are logged, and a tracking URI fsnas
       // refuses fails now, not after the first finding.
       const tracking = await checkTrackingTarget();
       process.stderr.write(`fsnas reproduce: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
+      // The paper budget's searches (F2) take days each without a GPU: said before the first one starts.
+      const warning = budget === 'paper' ? paperBudgetWarning(budget, (await initBackend()).name, 'reproduce') : undefined;
+      if (warning) process.stderr.write(`${warning}\n`);
       const workers = planWorkers(options.jobs, Infinity);
       if (findings.some((f) => f.parallel)) process.stderr.write(`fsnas reproduce: ${workers.jobs} worker(s) × ${workers.threads} thread(s) for the ${findings.filter((f) => f.parallel).map((f) => f.id).join(', ')} runs\n`);
       const reports: FindingReport[] = [];

@@ -16,7 +16,8 @@ describe('fsnas search --mask', () => {
   it('rejects malformed masks and missing split files with one-line typed errors', () => {
     expect(() => parseMaskArgument('[[1,1]]')).toThrow(/6x5/);
     expect(() => parseMaskArgument('nope')).toThrow(/--mask must be/);
-    expect(() => parseMaskArgument('/no/such/split.json:3')).toThrow(/not found/);
+    expect(() => parseMaskArgument('/no/such/split.json:3')).toThrow("--mask: cannot read '/no/such/split.json' (no such file)");
+    expect(() => parseMaskArgument(`${tmpdir()}:0`)).toThrow(`--mask: '${tmpdir()}' is a directory, not a file`);
   });
 });
 
@@ -32,6 +33,8 @@ describe('fsnas search on the paper budget without a GPU', () => {
       expect(warning).not.toMatch(/\n/);
     }
     expect(paperBudgetWarning('paper', 'node-gpu')).toBeUndefined();
+    // reproduce runs the same searches (F2) and says so with its own name
+    expect(paperBudgetWarning('paper', 'wasm', 'reproduce')).toMatch(/^fsnas reproduce: warning: the paper budget on the wasm backend \(no GPU\)/);
     for (const backend of BACKENDS) {
       expect(paperBudgetWarning('smoke', backend)).toBeUndefined();
       expect(paperBudgetWarning('laptop', backend)).toBeUndefined();

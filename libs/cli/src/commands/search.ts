@@ -1,6 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidInputError, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, writeFileAtomic } from '@fsnas/core';
 import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
 import { initBackend, type BackendName } from '@fsnas/nn';
@@ -8,7 +7,7 @@ import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorit
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
-import { emit, parseInteger } from '../cli-kit';
+import { emit, numericOption } from '../cli-kit';
 
 interface SearchOptions {
   algo: string;
@@ -35,7 +34,7 @@ export function parseMaskArgument(value: string): Mask {
   const m = /^(.*):(\d+)$/.exec(text);
   if (!m) throw new InvalidInputError(`--mask must be 'full', a JSON 6x5 0/1 matrix or <split.json>:<leaf>, got '${value}'`);
   const file = resolve(m[1] as string);
-  if (!existsSync(file)) throw new InvalidInputError(`--mask: split file '${m[1]}' not found`);
+  checkInputFile(file, '--mask');
   const leaves = splitTreeLeaves(readSplitTree(file));
   const leaf = Number(m[2]);
   const mask = leaves[leaf];
@@ -43,26 +42,15 @@ export function parseMaskArgument(value: string): Mask {
   return mask;
 }
 
-/** The result folder must be writable before the search starts, not when its result is ready. */
-function checkOutputDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    throw new InvalidInputError(`--out: cannot write results to '${dir}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
-
 /**
- * The one-line warning `search` prints at its start when the paper budget would run on a backend
- * without a GPU: its ETA is then days per search (126 h measured on the wasm backend of a 2-core
- * laptop). Undefined when there is nothing to warn about.
+ * The one-line warning `search` (and `reproduce`, whose F2 runs such searches) prints at its start
+ * when the paper budget would run on a backend without a GPU: its ETA is then days per search (126 h
+ * measured on the wasm backend of a 2-core laptop). Undefined when there is nothing to warn about.
  */
-export function paperBudgetWarning(budget: SearchBudget, backend: BackendName): string | undefined {
+export function paperBudgetWarning(budget: SearchBudget, backend: BackendName, command = 'search'): string | undefined {
   if (budget !== 'paper' || backend === 'node-gpu') return undefined;
   return (
-    `fsnas search: warning: the paper budget on the ${backend} backend (no GPU) takes days per search; ` +
+    `fsnas ${command}: warning: the paper budget on the ${backend} backend (no GPU) takes days per search; ` +
     'use a GPU build (FSNAS_BACKEND=node-gpu with @tensorflow/tfjs-node-gpu: docs/decisions/0009-tfjs-backends.md, tools/setup/tfjs-node-gpu.sh once it exists) ' +
     'or run the grid on a cluster, one `fsnas search` per job'
   );
@@ -77,7 +65,7 @@ export function registerSearchCommand(program: Command): Command {
     .option('--dataset <name>', 'search data (cifar10)', 'cifar10')
     .requiredOption('--mask <mask>', "'full', a JSON 6x5 0/1 matrix, or <split.json>:<leaf>")
     .option('--budget <name>', `${SEARCH_BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
-    .option('--seed <n>', 'seed of weights, α, data order and samples', parseInteger, 888)
+    .option('--seed <n>', 'seed of weights, α, data order and samples', numericOption.nonNegativeInteger, 888)
     .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (darts, darts2, snas, dsnas)`, 'spec')
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
@@ -92,7 +80,7 @@ export function registerSearchCommand(program: Command): Command {
       const mask = parseMaskArgument(options.mask);
       if (options.checkpoint) checkCheckpointPath(resolve(options.checkpoint)); // before any data is loaded
       const outDir = resolve(options.out ?? join(writableDataDir(), 'results', 'search'));
-      checkOutputDir(outDir);
+      checkWritableDir(outDir, '--out'); // the result folder must be writable before the search starts, not when its result is ready
       // The tracking target first: a URI fsnas refuses or a server that refuses us fails now, not after the search.
       const tracking = options.mlflow ? await checkTrackingTarget({ experiment: 'search' }) : undefined;
       if (tracking) process.stderr.write(`fsnas search: ${describeTrackingCheck(tracking)}\n`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, checkWritableFile } from '@fsnas/core';
 import { inParallel, planWorkers } from '@fsnas/experiments';
 import { METRIC_DATASETS, createEdgeMetric, resolveSettings, type EdgeMetricOptions, type MetricDataset } from '@fsnas/metrics';
 import { loadCifar10 } from '@fsnas/data';
@@ -70,6 +70,8 @@ export function registerSplitCommand(program: Command): void {
         compat: options.compat ?? ('none' as const),
       };
       planSplit(plan); // bad branching factors or edges fail here, before any network is built
+      // An --out that cannot be written fails now, not when the split is done (/proc/... ran for minutes first).
+      if (options.out !== undefined) checkWritableFile(options.out, '--out');
       const metrics = options.metric.split(',').map((m) => m.trim());
       if (metrics.length > 1) return splitMetricsInWorkers(metrics, options);
       const doc = options.metric === RANDOM_METRIC ? randomSplit(plan) : await metricSplit(options, plan);
