@@ -34,6 +34,8 @@ export default [
             { sourceTag: 'app:experiment', onlyDependOnLibsWithTags: libs },
             { sourceTag: 'app:cli', onlyDependOnLibsWithTags: [...libs, 'app:experiment'] },
             { sourceTag: 'app:notebooks', onlyDependOnLibsWithTags: [...libs, 'app:experiment'] },
+            // tools/robustness: the bad-input and fault matrix, which drives the CLI and reads core's data paths.
+            { sourceTag: 'app:tool', onlyDependOnLibsWithTags: libs },
           ],
         },
       ],

@@ -31,7 +31,7 @@ describe('bad input is a typed error', () => {
     [['metrics', 'score', '--metric', 'num_params', '--archs', at('empty.txt')], 1, 'no NB201 index in it'],
     [['bench', 'nn', '--no-peer', '--backends', 'wasm', '--workloads', 'bogus'], 1, "unknown workload 'bogus'"],
     [['data', 'fetch', 'cifar10', '--archive', at('a-folder')], 1, `--archive: '${at('a-folder')}' is a directory`],
-    [['split', '--metric', 'synflow', '--out', '/proc/fsnas/s.json'], 1, "--out: cannot write to '/proc/fsnas'"],
+    [['split', '--metric', 'synflow', '--out', '/proc/fsnas/s.json'], 1, "--out: cannot write '/proc/fsnas/s.json': its folder '/proc/fsnas' cannot be written (ENOENT)"],
     [['split', '--metric', 'synflow', '--out', at('a-folder')], 1, 'is a directory; give a file path'],
     [['analyze', 'figures', '--source', 'paper', '--dataset', 'cifar10', '--no-png', '--out', '/proc/fsnas/figs'], 1, "--out: cannot write to '/proc/fsnas/figs'"],
     [['arch', '99999999999999999999'], 1, '"99999999999999999999"'],

@@ -36,25 +36,8 @@ export function checkInputFile(file: string, what: string): void {
  * returns on /proc paths (it retries ENOENT forever), which made `split --out /proc/x` hang.
  */
 export function checkWritableDir(dir: string, what: string): void {
-  try {
-    makeDirs(resolve(dir));
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    const probe = join(dir, `.fsnas-write-probe-${process.pid}`);
-    closeSync(openSync(probe, 'wx'));
-    unlinkSync(probe);
-  } catch (error) {
-    throw new InvalidInputError(`${what}: cannot write to '${dir}' (${reason(error)})`);
-  }
-}
-
-/** `mkdir -p` without the recursive flag: each missing level once, failing on the first that cannot be made. */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let at = dir; !existsSync(at); at = dirname(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
-  }
-  for (const d of missing) mkdirSync(d);
+  const problem = unwritable(dir);
+  if (problem) throw new InvalidInputError(`${what}: cannot write to '${dir}' (${problem})`);
 }
 
 /** `checkWritableDir` for the folder of an output file, which must not be a directory itself. */
@@ -66,5 +49,30 @@ export function checkWritableFile(file: string, what: string): void {
     // does not exist yet: fine
   }
   if (isDirectory) throw new InvalidInputError(`${what}: '${file}' is a directory; give a file path`);
-  checkWritableDir(dirname(file), what);
+  const problem = unwritable(dirname(file));
+  if (problem) throw new InvalidInputError(`${what}: cannot write '${file}': its folder '${dirname(file)}' cannot be written (${problem})`);
+}
+
+/** Why files cannot be written in `dir` (made if missing), or undefined when they can. */
+function unwritable(dir: string): string | undefined {
+  try {
+    makeDirs(resolve(dir));
+    if (!statSync(dir).isDirectory()) return 'not a directory';
+    const probe = join(dir, `.fsnas-write-probe-${process.pid}`);
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+    return undefined;
+  } catch (error) {
+    return reason(error);
+  }
+}
+
+/** `mkdir -p` without the recursive flag: each missing level once, failing on the first that cannot be made. */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const d of missing) mkdirSync(d);
 }

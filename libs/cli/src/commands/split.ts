@@ -70,10 +70,10 @@ export function registerSplitCommand(program: Command): void {
         compat: options.compat ?? ('none' as const),
       };
       planSplit(plan); // bad branching factors or edges fail here, before any network is built
-      // An --out that cannot be written fails now, not when the split is done (/proc/... ran for minutes first).
-      if (options.out !== undefined) checkWritableFile(options.out, '--out');
       const metrics = options.metric.split(',').map((m) => m.trim());
       if (metrics.length > 1) return splitMetricsInWorkers(metrics, options);
+      // An --out that cannot be written fails now, not when the split is done (/proc/... ran for minutes first).
+      if (options.out !== undefined) checkWritableFile(options.out, '--out');
       const doc = options.metric === RANDOM_METRIC ? randomSplit(plan) : await metricSplit(options, plan);
       // Metric splits write as they go (resumable); a random split is instant and written here.
       if (options.out && options.metric === RANDOM_METRIC) writeSplitTree(options.out, doc);
