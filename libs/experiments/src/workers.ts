@@ -20,8 +20,8 @@ export interface Machine {
 export const currentMachine = (): Machine => ({ cores: os.availableParallelism(), freeBytes: os.freemem() });
 
 /**
- * Peak resident memory of one worker, measured on this machine (/usr/bin/time -f %M): a reference-mode
- * split 1.2–1.5 GB, a laptop F2 search about 0.9 GB. Rounded up, so the default never swaps.
+ * Peak resident memory of one worker, measured on this machine with tfjs-node (/usr/bin/time -f %M):
+ * a reference-mode split 1.3–1.5 GB, a laptop F2 search 0.9–1.1 GB. Rounded up, so the default never swaps.
  */
 export const WORKER_MEMORY_BYTES = 2 * 1024 ** 3;
 /** Kept free for the parent process (it holds the MLflow journal and the results) and the system. */
@@ -36,8 +36,9 @@ export interface WorkerPlan {
 
 /**
  * Default worker count: one per core, as many as the available memory holds (at least one), so the
- * default fills the cores with workers of one thread each: on this 2-core machine 2 workers × 1
- * thread beat 1 worker × 2 threads for the laptop F2 searches (docs/decisions/0012-parallel-workers.md).
+ * default fills the cores with workers of one thread each: on this 2-core machine, quiet, 2 workers
+ * × 1 thread did four laptop F2 searches in 52.7 s against 120.5 s for 1 worker × 2 threads; under
+ * other sessions' load the mixes tie (docs/decisions/0012-parallel-workers.md).
  */
 export function defaultJobs(machine: Machine, perWorkerBytes: number = WORKER_MEMORY_BYTES): number {
   const byMemory = Math.floor((machine.freeBytes - PARENT_RESERVE_BYTES) / perWorkerBytes);

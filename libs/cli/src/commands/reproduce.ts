@@ -19,7 +19,7 @@ export function registerReproduceCommand(program: Command): void {
     .option('--out <dir>', 'folder for local outputs (default data/results)')
     .option(
       '--jobs <n>',
-      'runs computed at once, each in a worker process with cores/n compute threads (F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each). Only this process writes to MLflow',
+      'runs computed at once, each in a worker process with cores/n compute threads (F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each), and 1 for the smoke budget. Only this process writes to MLflow',
       numericOption.positiveInteger,
     )
     .option('--json', 'print a JSON summary')
@@ -35,7 +35,8 @@ export function registerReproduceCommand(program: Command): void {
       // The paper budget's searches (F2) take days each without a GPU: said before the first one starts.
       const warning = budget === 'paper' ? paperBudgetWarning(budget, (await initBackend()).name, 'reproduce') : undefined;
       if (warning) process.stderr.write(`${warning}\n`);
-      const workers = planWorkers(options.jobs, Infinity);
+      // Smoke searches take about a second, less than a worker's start-up: one process unless asked (decision 0012).
+      const workers = planWorkers(options.jobs ?? (budget === 'smoke' ? 1 : undefined), Infinity);
       if (findings.some((f) => f.parallel)) process.stderr.write(`fsnas reproduce: ${workers.jobs} worker(s) × ${workers.threads} thread(s) for the ${findings.filter((f) => f.parallel).map((f) => f.id).join(', ')} runs\n`);
       const reports: FindingReport[] = [];
       for (const finding of findings) {
