@@ -5,7 +5,7 @@ build included, median over repeats x architectures).
 Reads one JSON object on argv[1]:
   {"archs": [NB201 strings], "metrics": [names], "batch": 64, "C": 16, "N": 5, "classes": 10,
    "repeats": 1, "threads": 2}
-Prints one JSON object: {"torch": version, "threads": n, "model": ..., "rows": [{"metric", "median_ms", "values"}]}.
+Prints one JSON object: {"torch": version, "threads": n, "model": ..., "rows": [{"metric", "median_ms", "median_cpu_ms", "values"}]}.
 
 Only the proxies whose NASLib definition is one pass (or two) over the network are here: they are
 what the per-architecture timing is made of. Definitions follow NASLib's `predictors/utils/pruners/measures`.
@@ -106,17 +106,18 @@ def main():
     rows, models = [], set()
     for metric in spec["metrics"]:
         proxy = PROXIES[metric]
-        times, values = [], []
+        times, cpu, values = [], [], []
         for r in range(spec.get("repeats", 1)):
             for arch in spec["archs"]:
                 torch.manual_seed(r)
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 net, kind = build(arch, spec["C"], spec["N"], spec["classes"])
                 net.train()
                 values.append(proxy(net, x, y))
                 times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
                 models.add(kind)
-        rows.append({"metric": metric, "median_ms": statistics.median(times), "values": values})
+        rows.append({"metric": metric, "median_ms": statistics.median(times), "median_cpu_ms": statistics.median(cpu), "values": values})
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "model": "+".join(sorted(models)), "rows": rows}))
 
 

@@ -23,6 +23,8 @@ export interface MetricBenchRow {
   readonly workload: 'per-arch' | 'split-node';
   readonly metric: MetricName;
   readonly medianMs: number;
+  /** Median process CPU time (user + sys, all threads): robust to other load on the machine. */
+  readonly medianCpuMs: number;
   readonly repeats: number;
   readonly work: string;
   readonly backend: string;
@@ -33,7 +35,10 @@ export interface MetricBenchRow {
   readonly peakFraction: number;
   /** PyTorch peer (tools/bench/peer_zero_cost.py, NASLib's definition) on the same architectures, and ours / its. */
   readonly peerMs?: number;
+  readonly peerCpuMs?: number;
   readonly ratio?: number;
+  /** ours / PyTorch process CPU time. */
+  readonly cpuRatio?: number;
 }
 
 
@@ -79,34 +84,39 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
     rows.push(row);
     options.onRow?.(row);
   };
-  const peer = options.peer === false ? new Map<MetricName, number>() : peerTimes(metrics.filter((m) => (TORCH_PEER_METRICS as readonly MetricName[]).includes(m)), archs, perArchBatch, repeats);
+  const peer = options.peer === false ? new Map<MetricName, { ms: number; cpuMs: number }>() : peerTimes(metrics.filter((m) => (TORCH_PEER_METRICS as readonly MetricName[]).includes(m)), archs, perArchBatch, repeats);
   for (const metric of metrics) {
     if (METRICS[metric].evaluation.kind === 'pairwise') continue;
     const times: number[] = [];
+    const cpus: number[] = [];
     const rates: number[] = [];
     const archGflop = archs.map((arch) => metricGflop(metric, Mask.single(arch), { batch: perArchBatch, compat: 'naslib' }));
     for (let r = 0; r < repeats; r++) {
       archs.forEach((arch, a) => {
         const t = performance.now();
+        const c = process.cpuUsage();
         scoreArchitectures([arch], [metric], { batchSize: perArchBatch, source, seed: r });
         const ms = performance.now() - t;
+        const dc = process.cpuUsage(c);
         times.push(ms);
+        cpus.push((dc.user + dc.system) / 1000);
         rates.push((archGflop[a] as number) / (ms / 1000));
       });
     }
-    const peerMs = options.peer === false ? undefined : peer.get(metric);
+    const peerRow = options.peer === false ? undefined : peer.get(metric);
     const gflops = median(rates);
     push({
       workload: 'per-arch',
       metric,
       medianMs: median(times),
+      medianCpuMs: median(cpus),
       repeats: times.length,
       work: `1 arch, batch ${perArchBatch}, C=16 N=5`,
       backend,
       gflop: archGflop.reduce((a, b) => a + b, 0) / archGflop.length,
       gflops,
       peakFraction: gflops / peak.gflops,
-      ...(peerMs ? { peerMs, ratio: median(times) / peerMs } : {}),
+      ...(peerRow ? { peerMs: peerRow.ms, peerCpuMs: peerRow.cpuMs, ratio: median(times) / peerRow.ms, cpuRatio: median(cpus) / peerRow.cpuMs } : {}),
     });
   }
   if (options.splitNode ?? true) {
@@ -117,16 +127,21 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
       const evaluated = METRICS[metric].usesReference ? [...candidates, parent] : candidates;
       const gflop = evaluated.reduce((sum, mask) => sum + metricGflop(metric, mask, { batch: splitBatch, compat: 'reference' }), 0);
       const times: number[] = [];
+      const cpus: number[] = [];
       for (let r = 0; r < repeats; r++) {
         const t = performance.now();
+        const c = process.cpuUsage();
         await edge.evaluateEdge({ candidates, parent, edge: 0, seed: r });
+        const dc = process.cpuUsage(c);
         times.push(performance.now() - t);
+        cpus.push((dc.user + dc.system) / 1000);
       }
       const gflops = gflop / (median(times) / 1000);
       push({
         workload: 'split-node',
         metric,
         medianMs: median(times),
+        medianCpuMs: median(cpus),
         repeats,
         work: `${evaluated.length === candidates.length ? '5 candidates' : '5 candidates + parent'}, supernet C=16 N=5, batch ${splitBatch}, reference mode`,
         backend,
@@ -143,21 +158,21 @@ export function formatMetricBench(bench: MetricBench): string {
   const { peak, rows } = bench;
   return [
     `peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.formula}`,
-    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'GFLOP'.padStart(7)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'%peak'.padStart(6)} ${'torch ms'.padStart(9)} ${'ours/torch'.padStart(10)}  work (backend)`,
+    `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'GFLOP'.padStart(7)} ${'median ms'.padStart(10)} ${'cpu ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'%peak'.padStart(6)} ${'torch ms'.padStart(9)} ${'torch cpu'.padStart(9)} ${'ours/torch'.padStart(10)} ${'cpu ratio'.padStart(9)}  work (backend)`,
     ...rows.map(
       (r) =>
-        `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.gflop.toFixed(2).padStart(7)} ${r.medianMs.toFixed(0).padStart(10)} ${r.gflops.toFixed(1).padStart(8)} ${`${(100 * r.peakFraction).toFixed(1)}%`.padStart(6)} ${(r.peerMs?.toFixed(0) ?? '–').padStart(9)} ${(r.ratio ? `${r.ratio.toFixed(2)}×` : '–').padStart(10)}  ${r.work} (${r.backend}, median of ${r.repeats})`,
+        `${r.workload.padEnd(11)} ${r.metric.padEnd(18)} ${r.gflop.toFixed(2).padStart(7)} ${r.medianMs.toFixed(0).padStart(10)} ${r.medianCpuMs.toFixed(0).padStart(8)} ${r.gflops.toFixed(1).padStart(8)} ${`${(100 * r.peakFraction).toFixed(1)}%`.padStart(6)} ${(r.peerMs?.toFixed(0) ?? '–').padStart(9)} ${(r.peerCpuMs?.toFixed(0) ?? '–').padStart(9)} ${(r.ratio ? `${r.ratio.toFixed(2)}×` : '–').padStart(10)} ${(r.cpuRatio ? `${r.cpuRatio.toFixed(2)}×` : '–').padStart(9)}  ${r.work} (${r.backend}, median of ${r.repeats})`,
     ),
   ].join('\n');
 }
 
-/** Median ms per metric of the PyTorch peer, or an empty map when it cannot run (said on stderr). */
-function peerTimes(metrics: readonly MetricName[], archs: readonly Arch[], batch: number, repeats: number): Map<MetricName, number> {
+/** Median wall and CPU ms per metric of the PyTorch peer, or an empty map when it cannot run (said on stderr). */
+function peerTimes(metrics: readonly MetricName[], archs: readonly Arch[], batch: number, repeats: number): Map<MetricName, { ms: number; cpuMs: number }> {
   if (metrics.length === 0) return new Map();
-  const res = runTorchPeer<{ rows: { metric: MetricName; median_ms: number }[] }>('peer_zero_cost.py', { archs: archs.map(formatArch), metrics, batch, C: 16, N: 5, classes: 10, repeats, threads: 2 });
+  const res = runTorchPeer<{ rows: { metric: MetricName; median_ms: number; median_cpu_ms: number }[] }>('peer_zero_cost.py', { archs: archs.map(formatArch), metrics, batch, C: 16, N: 5, classes: 10, repeats, threads: 2 });
   if ('error' in res) {
     process.stderr.write(`bench metrics: PyTorch peer skipped: ${res.error}\n`);
     return new Map();
   }
-  return new Map(res.value.rows.map((r) => [r.metric, r.median_ms]));
+  return new Map(res.value.rows.map((r) => [r.metric, { ms: r.median_ms, cpuMs: r.median_cpu_ms }]));
 }

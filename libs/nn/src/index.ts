@@ -13,3 +13,4 @@ export * from './bench';
 export * from './peak';
 export * from './grads';
 export * from './checkpoint';
+export { backendTuning, overrideBackendTuning, fastRelu, type BackendTuning } from './tuning';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNorm, type BatchNormParams } from './bn';
+import { batchNorm, evalAffine, type BatchNormParams } from './bn';
+import { fastRelu } from './tuning';
 
 /** Options every layer sees during one forward pass. */
 export interface LayerContext {
@@ -19,7 +20,7 @@ export interface ConvBN {
 }
 
 export function relu(x: tf.Tensor4D, name: string, ctx: LayerContext): tf.Tensor4D {
-  const y = tf.relu(x);
+  const y = fastRelu(x);
   ctx.onRelu?.(name, y);
   return y;
 }
@@ -31,21 +32,23 @@ export function relu(x: tf.Tensor4D, name: string, ctx: LayerContext): tf.Tensor
  * explicit conv padding).
  */
 export function convBN(xRelu: tf.Tensor4D, layer: ConvBN, ctx: LayerContext): tf.Tensor4D {
-  const k = layer.weight.shape[0] as number;
+  if (ctx.training) return batchNorm(conv(xRelu, layer.weight as tf.Tensor4D, layer.stride), layer.bn, true, ctx.updateStats);
+  // Eval BN is per-output-channel affine: fold its scale into the filter (evalAffine).
+  const { scale, shift } = evalAffine(layer.bn);
+  return tf.add(conv(xRelu, tf.mul(layer.weight, scale) as tf.Tensor4D, layer.stride), shift);
+}
+
+function conv(xRelu: tf.Tensor4D, weight: tf.Tensor4D, stride: number): tf.Tensor4D {
+  const k = weight.shape[0];
   const p = (k - 1) / 2;
-  let y: tf.Tensor4D;
-  if (layer.stride === 1 || p === 0) {
-    y = tf.conv2d(xRelu, layer.weight as tf.Tensor4D, layer.stride, p === 0 ? 'valid' : 'same');
-  } else {
-    const padded = tf.pad(xRelu, [
-      [0, 0],
-      [p, p],
-      [p, p],
-      [0, 0],
-    ]);
-    y = tf.conv2d(padded, layer.weight as tf.Tensor4D, layer.stride, 'valid');
-  }
-  return batchNorm(y, layer.bn, ctx.training, ctx.updateStats);
+  if (stride === 1 || p === 0) return tf.conv2d(xRelu, weight, stride, p === 0 ? 'valid' : 'same');
+  const padded = tf.pad(xRelu, [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ]);
+  return tf.conv2d(padded, weight, stride, 'valid');
 }
 
 /** AvgPool2d(3, stride 1, pad 1, count_include_pad=False): TF 'same' pooling divides by the valid count. */

@@ -178,7 +178,9 @@ describe('gradients', () => {
       const norm = Math.sqrt(raw.reduce((s, r) => s + r.reduce((a, b) => a + b * b, 0), 0));
       const dirs = vars.map((v, i) => tf.tensor((raw[i] as Float32Array).map((u) => u / norm), v.shape));
       const analytic = tf.tidy(() => tf.addN(vars.map((v, i) => tf.sum(tf.mul(grads[v.name] as tf.Tensor, dirs[i] as tf.Tensor)))).dataSync()[0] as number);
-      const eps = 1e-3;
+      // The eval-mode directional derivative is small (~3e-3): with eps 1e-3, lp − lm is ~50 float32 ulps of the
+      // loss and the quotient carries ~2 % rounding noise; 5e-3 keeps it below 1 % (the network is smooth enough).
+      const eps = 5e-3;
       const shift = (s: number): void => {
         vars.forEach((v, i) => v.assign(tf.tidy(() => tf.add(v, tf.mul(dirs[i] as tf.Tensor, s)))));
       };

@@ -8,6 +8,7 @@ import { resolveNetConfig, toMask, type MaskLike, type NetConfig } from './confi
 import { sampleWeights, type InitScheme } from './init';
 import { convBN, relu, type ConvBN, type LayerContext } from './layers';
 import { ParamStore } from './params';
+import { backendTuning } from './tuning';
 
 export interface BuildOptions extends Partial<NetConfig> {
   /** Weight init of Conv/Linear weights (default kaiming_normal_fanin). */
@@ -224,7 +225,7 @@ export class NB201Network {
  * heap, 4 GB at most; the batch-64 supernet would need ~6 GB), 16 GB on native backends.
  */
 function checkpointThresholdBytes(): number {
-  return tf.getBackend() === 'wasm' ? 2.8e9 : 16e9;
+  return backendTuning().checkpointBytes;
 }
 
 function weightTensor(shape: [number, number, number, number] | [number, number], init: InitScheme, rng: Rng): tf.Tensor {
