@@ -165,6 +165,9 @@ function gitCommit(): string {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const started = performance.now();
+  // The code under test is the tree as the run starts (other sessions may commit while it runs).
+  const commit = gitCommit();
+  const date = new Date().toISOString();
   const cases = CASES.filter((c) => options.only === undefined || c.id.startsWith(options.only));
   const faults = FAULTS.filter((f) => options.only === undefined || f.id.startsWith(options.only));
   const root = mkdtempSync(join(tmpdir(), 'fsnas-robustness-'));
@@ -202,7 +205,7 @@ async function main(): Promise<number> {
     faults: { total: faultResults.length, passed: faultResults.filter((r) => r.pass).length, ...count(faultResults.map((r) => r.outcome), FAULT_OUTCOMES) },
   };
   const command = `npx tsx tools/robustness/matrix.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-  const provenance = { commit: gitCommit(), date: new Date().toISOString(), command, wallSeconds: Math.round(wallSeconds), node: process.version };
+  const provenance = { commit, date, command, wallSeconds: Math.round(wallSeconds), node: process.version };
   const results = { provenance, counts, cases: caseResults, faults: faultResults };
   const summary = [
     `malformed inputs: ${counts.cases.total} cases: ${counts.cases['clean-error']} clean errors, ${counts.cases.crash} crashes, ${counts.cases['silent-wrong']} silent wrong results, ${counts.cases['data-lost']} data lost (${counts.cases.deviations} clean errors deviate from their expectation)`,
@@ -217,8 +220,8 @@ async function main(): Promise<number> {
     const md = [
       '# Robustness matrix (issue 14): bad inputs and faults',
       '',
-      `- commit: \`${provenance.commit}\``,
-      `- date: ${provenance.date}`,
+      `- commit: \`${provenance.commit}\` (at the start of the run)`,
+      `- started: ${provenance.date}`,
       `- command: \`${command}\` (node ${provenance.node}), wall time ${provenance.wallSeconds} s`,
       '- classification (tools/robustness/classify.ts): CLEAN ERROR = exit 1/2 with a one-line diagnostic and no stack; CRASH = exit 3, a stack trace, a signal or a timeout (60 s); SILENT WRONG = exit 0 on malformed input; DATA LOST = a pre-existing file changed, or a failed run left files behind',
       '',
