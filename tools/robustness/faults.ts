@@ -192,14 +192,14 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'fault.07.paper-budget-on-cpu',
-    title: 'search and reproduce --budget paper on a CPU backend warn before the first epoch',
+    title: 'search and reproduce --budget paper (F2, its searches) on a CPU backend warn before the first epoch',
     async run(ctx) {
       const dir = mkdtempSync(join(ctx.root, 'f07-'));
       const warned = (stderr: string): boolean => /warning: the paper budget/.test(stderr);
       const started = (stderr: string): boolean => /epoch 1\/|F\d+ \(paper\): /.test(stderr) && warned(stderr);
       const search = await runCli(['search', '--algo', 'darts', '--mask', 'full', '--budget', 'paper', '--out', 'results'], { cwd: dir, env: ctx.env, timeoutMs: 240_000, interrupt: (s) => warned(s) || /epoch 1\//.test(s) });
       // An unreachable tracking URI: reproduce runs anyway (its writes queue), so no server is started.
-      const reproduce = await runCli(['reproduce', '--budget', 'paper', '--finding', 'F3', '--out', 'out'], { cwd: dir, env: { ...ctx.env, MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' }, timeoutMs: 120_000, interrupt: (s) => started(s) || warned(s) });
+      const reproduce = await runCli(['reproduce', '--budget', 'paper', '--finding', 'F2', '--out', 'out'], { cwd: dir, env: { ...ctx.env, MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' }, timeoutMs: 120_000, interrupt: (s) => started(s) || warned(s) });
       const ok = (r: CliRun): boolean => warned(r.stderr) && !/epoch 1\//.test(r.stderr.slice(0, r.stderr.search(/warning: the paper budget/)));
       const line = (r: CliRun): string => r.stderr.split('\n').find((l) => warned(l))?.slice(0, 120) ?? `no warning (exit ${r.exitCode}): ${firstStderrLine(r.stderr)}`;
       const pass = ok(search) && ok(reproduce);
