@@ -21,6 +21,14 @@ describe('backend selection', () => {
     expect(typeof tf.ones([1]).sum).toBe('function');
   });
 
+  it.runIf(engineBuild('node').manifest)("leaves no TensorFlow thread variables behind for child processes to inherit", async () => {
+    delete process.env['TF_NUM_INTRAOP_THREADS'];
+    await initBackend({ backend: 'node', log: false });
+    // A worker pool's children get their own FSNAS_THREADS; this process's count must not leak to them.
+    expect(process.env['TF_NUM_INTRAOP_THREADS']).toBeUndefined();
+    expect(process.env['TF_NUM_INTEROP_THREADS']).toBeUndefined();
+  });
+
   it('names a backend that is not built', async () => {
     if (engineBuild('node-gpu').manifest) return;
     await expect(initBackend({ backend: 'node-gpu', log: false })).rejects.toThrow(/FSNAS_BACKEND=node-gpu is not available: not built/);

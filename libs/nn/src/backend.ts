@@ -161,26 +161,30 @@ async function tryNativeEngine(name: EngineFlavour): Promise<Omit<BackendInfo, '
   const build = engineBuild(name);
   if (!build.manifest) return undefined;
   const threads = engineThreads();
-  // TensorFlow reads these when its first op runs, so they must be set before the package loads.
-  process.env['TF_NUM_INTRAOP_THREADS'] ??= String(threads);
-  process.env['TF_NUM_INTEROP_THREADS'] ??= String(threads);
-  process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
-  if (name === 'node-gpu') process.env['TF_FORCE_GPU_ALLOW_GROWTH'] ??= 'true';
-  try {
-    // tfjs-node registers the 'tensorflow' backend in tfjs's global engine on load.
-    requireHere(build.packageDir);
-  } catch (error) {
-    loadFailures.set(name, (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
-    return undefined;
-  }
-  if (!(await switchTo('tensorflow'))) return undefined;
+  // TensorFlow sizes its thread pools from these when its context starts (first op). They are set only
+  // for that moment: left in process.env, child processes (worker pools) would inherit this process's
+  // thread count instead of the FSNAS_THREADS their parent gives them.
+  const env = { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: String(threads), TF_CPP_MIN_LOG_LEVEL: process.env['TF_CPP_MIN_LOG_LEVEL'] ?? '2', ...(name === 'node-gpu' ? { TF_FORCE_GPU_ALLOW_GROWTH: process.env['TF_FORCE_GPU_ALLOW_GROWTH'] ?? 'true' } : {}) };
+  const started = await withEnv(env, async () => {
+    try {
+      // tfjs-node registers the 'tensorflow' backend in tfjs's global engine on load.
+      requireHere(build.packageDir);
+    } catch (error) {
+      loadFailures.set(name, (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
+      return false;
+    }
+    if (!(await switchTo('tensorflow'))) return false;
+    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
+    return true;
+  });
+  if (!started) return undefined;
   const handle = tf.backend() as unknown as NodeBackendHandle;
   const gpu = handle.isUsingGpuDevice === true;
   const info: Omit<BackendInfo, 'requested'> = {
     name,
     tfBackend: 'tensorflow',
     version: `${build.manifest.package.replace('@tensorflow/', '')} ${build.manifest.version}, TensorFlow ${handle.binding?.TF_Version ?? '?'}`,
-    threads: Number(process.env['TF_NUM_INTRAOP_THREADS']),
+    threads,
     devices: gpu ? ['CPU', 'GPU'] : ['CPU'],
   };
   if (name === 'node-gpu' && !gpu) info.fallback = `tfjs-node-gpu sees no GPU, so it computes on the CPU${cudaOnLibraryPath(build.manifest.library_path) ? '' : ' (its CUDA libraries are not on LD_LIBRARY_PATH: start through the fsnas command)'}`;
@@ -197,6 +201,19 @@ export function engineThreads(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidInputError(`FSNAS_THREADS must be a positive integer, got '${value}'`);
   return n;
+}
+
+async function withEnv<T>(vars: Readonly<Record<string, string>>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 function cudaOnLibraryPath(dirs: readonly string[]): boolean {

@@ -76,9 +76,13 @@ describe('fsnas reproduce --jobs', () => {
   it('--jobs 1 computes the F2 smoke searches in this process', async () => {
     const r = await runFsnasWithEnv({ ...env(serialDir), FSNAS_THREADS: '1' }, ...reproduceArgs, '--jobs', '1');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 worker\(s\) × \d+ thread\(s\) for the F2-oneshot-on-splits runs/);
+    expect(r.stderr).toMatch(/1 worker\(s\) × 1 thread\(s\) for the F2-oneshot-on-splits runs/);
+    // The engine line comes first, as in every computing command, and the engine is on every run.
+    const engine = /^fsnas: tfjs backend (\S+) \[auto\] \((.+?), 1 thread/m.exec(r.stderr);
+    expect(engine, r.stderr).not.toBeNull();
     const report = JSON.parse(r.stdout) as Report;
     serial = await snapshotExperiment(new MlflowClient(report.mlflow_url), F2);
+    for (const run of serial) expect(run.tags).toMatchObject({ 'fsnas.backend': engine![1], 'fsnas.engine': engine![2], 'fsnas.threads': '1' });
     expect(serial.map((s) => [s.name, s.status])).toEqual(report.findings[0]!.runs.map((run) => [`${run.name} [smoke]`, 'FINISHED']).sort((a, b) => a[0]!.localeCompare(b[0]!)));
     expect(serial).toHaveLength(6);
   }, SERVER_HOOK_TIMEOUT_MS);

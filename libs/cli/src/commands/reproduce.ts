@@ -32,16 +32,24 @@ export function registerReproduceCommand(program: Command): void {
       // refuses fails now, not after the first finding.
       const tracking = await checkTrackingTarget();
       process.stderr.write(`fsnas reproduce: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
-      // The paper budget's searches (F2) take days each without a GPU: said before the first one starts.
-      const warning = budget === 'paper' ? paperBudgetWarning(budget, (await initBackend()).name, 'reproduce') : undefined;
-      if (warning) process.stderr.write(`${warning}\n`);
       // Smoke searches take about a second, less than a worker's start-up: one process unless asked (decision 0012).
       const workers = planWorkers(options.jobs ?? (budget === 'smoke' ? 1 : undefined), Infinity);
-      if (findings.some((f) => f.parallel)) process.stderr.write(`fsnas reproduce: ${workers.jobs} worker(s) × ${workers.threads} thread(s) for the ${findings.filter((f) => f.parallel).map((f) => f.id).join(', ')} runs\n`);
+      const computing = findings.filter((f) => f.parallel);
+      // The engine line first (as every computing command prints it), and on each computing run as tags:
+      // results depend on the engine and on its thread count.
+      const engine = computing.length > 0 ? await initBackend() : undefined;
+      // One job computes here, with this process's engine threads (FSNAS_THREADS or every core).
+      const threads = workers.jobs > 1 ? workers.threads : (engine?.threads ?? workers.threads);
+      const engineTags = engine && { 'fsnas.backend': engine.name, 'fsnas.engine': engine.version, 'fsnas.threads': String(threads) };
+      // The paper budget's searches (F2) take days each without a GPU: said before the first one starts.
+      const warning = budget === 'paper' && engine ? paperBudgetWarning(budget, engine.name, 'reproduce') : undefined;
+      if (warning) process.stderr.write(`${warning}\n`);
+      if (computing.length > 0) process.stderr.write(`fsnas reproduce: ${workers.jobs} worker(s) × ${threads} thread(s) for the ${computing.map((f) => f.id).join(', ')} runs\n`);
       const reports: FindingReport[] = [];
       for (const finding of findings) {
         process.stderr.write(`${finding.id} (${budget}): ${finding.describeBudget(budget)}\n`);
-        reports.push(await runFinding(finding, { budget, workers: reproduceWorkers(workers), ...(options.out ? { outRoot: options.out } : {}) }));
+        const tags = finding.parallel && engineTags ? { tags: engineTags } : {};
+        reports.push(await runFinding(finding, { budget, workers: reproduceWorkers(workers), ...tags, ...(options.out ? { outRoot: options.out } : {}) }));
       }
       const summary = {
         budget,
