@@ -20,6 +20,8 @@ export interface TensorRecord {
 export interface CheckpointHeader<R> {
   /** Hash of the SearchConfig: a checkpoint of another config is never resumed. */
   readonly configHash: string;
+  /** The SearchConfig itself, so that a refused resume names what changed (absent in older checkpoints). */
+  readonly config?: unknown;
   /** Epochs completed. */
   readonly epochsDone: number;
   /** α after the last completed epoch (also in tensors as `alpha`, kept here for reading by eye). */
@@ -41,6 +43,19 @@ export interface Checkpoint<R> {
 
 export function configHash(config: unknown): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/** The settings that differ between two configs, as `path: saved → current` (dotted paths into nested objects). */
+export function describeConfigChange(saved: unknown, current: unknown): string[] {
+  const leaves = (value: unknown, prefix: string, out: Map<string, string>): Map<string, string> => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+    } else out.set(prefix, JSON.stringify(value) ?? 'undefined');
+    return out;
+  };
+  const a = leaves(saved, '', new Map());
+  const b = leaves(current, '', new Map());
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).map((k) => `${k}: ${a.get(k) ?? 'unset'} → ${b.get(k) ?? 'unset'}`);
 }
 
 export function writeCheckpoint<R>(path: string, ckpt: Checkpoint<R>): void {

@@ -63,8 +63,8 @@ describe('runSearch', () => {
     expect(resumed.alpha).toEqual(full.alpha);
     expect(resumed.derived).toBe(full.derived);
     expect(resumed.epochs.map((e) => [e.trainLoss, e.validLoss, e.derived])).toEqual(full.epochs.map((e) => [e.trainLoss, e.validLoss, e.derived]));
-    // A different config refuses the checkpoint.
-    await expect(runSearch({ ...config, seed: 9 }, { data, ...quiet, checkpointPath: path })).rejects.toThrow(/another search config/);
+    // A different config refuses the checkpoint, naming what changed.
+    await expect(runSearch({ ...config, seed: 9 }, { data, ...quiet, checkpointPath: path })).rejects.toThrow(new RegExp(`another search config \\(seed: ${config.seed} → 9\\)`));
   });
 
   it('leaks no tensors across steps and runs (every algorithm)', async () => {

@@ -4,7 +4,7 @@ import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { clipGradNorm, tf, type NB201Network } from '@fsnas/nn';
 import { ArchAdam, initAlphas } from './alphas';
 import { algorithm, type Algorithm, type StepContext } from './algorithms';
-import { configHash, readCheckpoint, writeCheckpoint, type TensorRecord } from './checkpoint';
+import { configHash, describeConfigChange, readCheckpoint, writeCheckpoint, type TensorRecord } from './checkpoint';
 import { validateConfig, type SearchConfig } from './config';
 import type { SearchData } from './data';
 import { argmaxDerive, evaluateSpec, perturbationDerive, sampledArchSelection } from './derive';
@@ -100,7 +100,8 @@ export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Pro
       const ckpt = readCheckpoint<EpochRecord>(hooks.checkpointPath);
       if (ckpt) {
         if (ckpt.header.configHash !== hash) {
-          throw new InvalidInputError(`checkpoint ${hooks.checkpointPath} belongs to another search config (${ckpt.header.configHash} ≠ ${hash}); delete it or use another path`);
+          const changed = ckpt.header.config === undefined ? [`config hash ${ckpt.header.configHash} → ${hash}`] : describeConfigChange(ckpt.header.config, config);
+          throw new InvalidInputError(`checkpoint ${hooks.checkpointPath} belongs to another search config (${changed.join('; ')}); rerun with the same options, or delete it or use another path`);
         }
         restore(model, sgd, ckpt.tensors);
         adam.state = ckpt.header.adam;
@@ -122,7 +123,7 @@ export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Pro
       history.push(record);
       for (const m of record.messages) log(`fsnas search: epoch ${record.epoch}: ${m}`);
       hooks.onEpoch?.(record);
-      if (hooks.checkpointPath) writeCheckpoint(hooks.checkpointPath, { header: { configHash: hash, epochsDone: epoch + 1, alpha: record.alpha, adam: adam.state, mask: model.mask.toRows(), history, rng: { seed: config.seed, nextEpoch: epoch + 1 } }, tensors: snapshot(model, sgd) });
+      if (hooks.checkpointPath) writeCheckpoint(hooks.checkpointPath, { header: { configHash: hash, config, epochsDone: epoch + 1, alpha: record.alpha, adam: adam.state, mask: model.mask.toRows(), history, rng: { seed: config.seed, nextEpoch: epoch + 1 } }, tensors: snapshot(model, sgd) });
     }
     hooks.onTrained?.(model.net);
     const last = history[history.length - 1];
