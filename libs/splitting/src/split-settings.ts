@@ -1,7 +1,23 @@
 import { Mask } from '@fsnas/nb201';
 import type { EdgePolicy } from './edge-policy';
 import type { SettingDifference } from './errors';
-import type { SplitTreeOptions } from './split-tree';
+import type { GroupSizeConstraints } from './partition';
+
+/** 'reference' reproduces the reference code's behaviour where fsnas fixes it (README: compat). */
+export type CompatMode = 'none' | 'reference';
+
+/** The plan of a split tree: its shape, edge policy, seed and the mask it splits. */
+export interface SplitTreeOptions {
+  readonly leaves: number;
+  readonly branching: readonly number[];
+  readonly dropLeaves: boolean;
+  readonly edges: EdgePolicy;
+  readonly seed: number;
+  readonly compat: CompatMode;
+  readonly groupSizes: GroupSizeConstraints | null;
+  /** The mask that was split (0/1 rows). */
+  readonly parent: number[][];
+}
 
 /**
  * How the metric of a split was evaluated: everything besides the metric's name and the tree plan

@@ -6,7 +6,7 @@ import { ascendingSplit, treeShape } from './branching';
 import type { EdgePolicy } from './edge-policy';
 import { SplitTreeFormatError, SplitTreeReplayError } from './errors';
 import { bestPartition, type GroupSizeConstraints } from './partition';
-import type { SplitMetricSettings, SplitSettings } from './split-settings';
+import type { SplitMetricSettings, SplitSettings, SplitTreeOptions } from './split-settings';
 
 /**
  * A split tree as plain JSON: everything needed to audit a split (every node's metric values,
@@ -15,20 +15,7 @@ import type { SplitMetricSettings, SplitSettings } from './split-settings';
 export const SPLIT_TREE_FORMAT = 'fsnas-split-tree';
 export const SPLIT_TREE_VERSION = 1;
 
-/** 'reference' reproduces the reference code's behaviour where fsnas fixes it (README: compat). */
-export type CompatMode = 'none' | 'reference';
 
-export interface SplitTreeOptions {
-  readonly leaves: number;
-  readonly branching: readonly number[];
-  readonly dropLeaves: boolean;
-  readonly edges: EdgePolicy;
-  readonly seed: number;
-  readonly compat: CompatMode;
-  readonly groupSizes: GroupSizeConstraints | null;
-  /** The mask that was split (0/1 rows). */
-  readonly parent: number[][];
-}
 
 export interface EdgeEvaluationRecord {
   readonly values: number[];

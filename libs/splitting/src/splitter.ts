@@ -11,14 +11,12 @@ import {
   SPLIT_TREE_FORMAT,
   SPLIT_TREE_VERSION,
   leafRecords,
-  type CompatMode,
   type EdgeCandidateRecord,
   type EdgeEvaluationRecord,
   type SplitNodeRecord,
   type SplitTreeDocument,
-  type SplitTreeOptions,
 } from './split-tree';
-import { UNKNOWN_METRIC_SETTINGS, type SplitMetricSettings, type SplitSettings } from './split-settings';
+import { UNKNOWN_METRIC_SETTINGS, type CompatMode, type SplitMetricSettings, type SplitSettings, type SplitTreeOptions } from './split-settings';
 
 /**
  * Optional training of the node's supernet before its metric is evaluated (REFERENCE_SPEC §3.6;

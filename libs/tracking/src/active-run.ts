@@ -2,10 +2,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
 import { isNormalPath, validateBatch } from './batch';
-import type { RunRef } from './journal';
+import type { JournalOp, RunRef } from './journal';
 import { NULL_PARAM } from './run-key';
 import type { KeyValue, Metric, RunStatus } from './types';
-import type { Tracker } from './tracker';
 
 /** What a resumed run already holds, so it is not logged twice. */
 export interface RunSeed {
@@ -23,11 +22,19 @@ export type ParamValue = string | number | boolean;
  * A metric has one value per (key, step): logging a step again (e.g. after a resume) is a no-op, so
  * replays and re-runs never duplicate a curve's points.
  */
+/** What a run handle needs of the Tracker that opened it (an interface here, so the two modules do not import each other). */
+export interface RunWriter {
+  /** The server's id of a run, once the server has created it. */
+  serverRunId(ref: RunRef): string;
+  /** Journal one write, then send it (or leave it queued while the server is unreachable). */
+  write(op: JournalOp, artifactBytes?: Uint8Array): Promise<void>;
+}
+
 export class ActiveRun {
   private ended = false;
 
   constructor(
-    private readonly tracker: Tracker,
+    private readonly tracker: RunWriter,
     /** `local:<id>` until the server has created the run, then (in new handles) the server's id. */
     readonly ref: RunRef,
     readonly runKey: string,
