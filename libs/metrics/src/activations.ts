@@ -26,7 +26,7 @@ export function nwot(input: NetworkInput): MetricValue {
     tf.tidy(() => {
       adapterForward(input.net, batch.x, {
         bn: 'batch',
-        onRelu: (y) => accumulateAgreement(partial, y.dataSync(), b),
+        onRelu: (y) => accumulateAgreement(partial, y, b),
       });
     });
     // Images of different batches never meet in one forward: NASLib concatenates them into one batch
@@ -41,32 +41,23 @@ export function nwot(input: NetworkInput): MetricValue {
 
 /**
  * K_ij += #units where images i and j are both active or both inactive, for one ReLU output of b
- * images. Codes are packed into 32-bit words and compared with XOR + popcount: ~100× less work than
- * the two float Gram matrices NASLib multiplies.
+ * images: with c_i the 0/1 activation code of image i (d units) and G = C·Cᵀ (both active),
+ * agreement = d − G_ii − G_jj + 2·G_ij. G is one matmul on the backend; its entries are integers
+ * ≤ d < 2²⁴, exact in float32 whatever the summation order, so K is the same integer as counting
+ * unit by unit (what NASLib's two float Gram matrices give), and only b² numbers are read back.
  */
-export function accumulateAgreement(k: Float64Array, values: ArrayLike<number>, b: number): void {
-  const d = values.length / b;
-  const words = Math.ceil(d / 32);
-  const codes = new Uint32Array(b * words);
+export function accumulateAgreement(k: Float64Array, y: tf.Tensor, b: number): void {
+  const d = y.size / b;
+  const g = tf.tidy(() => {
+    const codes = tf.cast(tf.greater(tf.reshape(y, [b, d]), 0), 'float32') as tf.Tensor2D;
+    return tf.matMul(codes, codes, false, true);
+  });
+  const gv = g.dataSync();
+  g.dispose();
   for (let i = 0; i < b; i++) {
-    const base = i * d;
-    for (let t = 0; t < d; t++) if ((values[base + t] as number) > 0) codes[i * words + (t >>> 5)] = (codes[i * words + (t >>> 5)] as number) | (1 << (t & 31));
+    const gii = gv[i * b + i] as number;
+    for (let j = 0; j < b; j++) k[i * b + j] = (k[i * b + j] as number) + d - gii - (gv[j * b + j] as number) + 2 * (gv[i * b + j] as number);
   }
-  for (let i = 0; i < b; i++) {
-    for (let j = i; j < b; j++) {
-      let differ = 0;
-      for (let w = 0; w < words; w++) differ += popcount(((codes[i * words + w] as number) ^ (codes[j * words + w] as number)) >>> 0);
-      const same = d - differ;
-      k[i * b + j] = (k[i * b + j] as number) + same;
-      if (j !== i) k[j * b + i] = (k[j * b + i] as number) + same;
-    }
-  }
-}
-
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 /** Zen-NAS mixup coefficient. */

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@fsnas/core';
 import { EDGES, NUM_EDGES, OPS } from '@fsnas/nb201';
-import { BN_EPS, tf, type NB201Network } from '@fsnas/nn';
+import { batchNorm, evalAffine, fastRelu, tf, type BatchNormParams, type NB201Network } from '@fsnas/nn';
 
 /**
  * A second forward pass over an NB201Network's own parameters, for the metrics that need hooks the
@@ -47,28 +47,25 @@ export function adapterForward(net: NB201Network, x: tf.Tensor4D, options: Adapt
   const layerOut = (name: string, y: tf.Tensor): tf.Tensor => (options.onLayerOutput ? options.onLayerOutput(name, y) : y);
   const backbone = (y: tf.Tensor4D): tf.Tensor4D => (options.onBackbone ? options.onBackbone(y) : y);
 
+  // ReLU and BN as libs/nn runs them on this backend (backendTuning: native ReluGrad, fused train-mode
+  // BN whose backward falls back to the differentiable closed form under an outer tape, e.g. grasp).
   const relu = (y: tf.Tensor4D): tf.Tensor4D => {
-    const r = tf.relu(y);
+    const r = fastRelu(y);
     options.onRelu?.(r);
     return r;
+  };
+  const bnParams = (prefix: string): BatchNormParams => {
+    // Values only: batch mode never updates the running statistics (updateStats false), so plain tensors suffice.
+    const value = (name: string): tf.Variable | undefined => (names.has(`${prefix}.${name}`) ? (get(`${prefix}.${name}`) as tf.Variable) : undefined);
+    const gamma = value('weight');
+    const beta = value('bias');
+    return { ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}), runningMean: value('running_mean') as tf.Variable, runningVar: value('running_var') as tf.Variable };
   };
   const bn = (y: tf.Tensor4D, prefix: string): tf.Tensor4D => {
     options.onBnInput?.(prefix, y);
     if (options.bn === 'identity') return y;
-    let mean: tf.Tensor;
-    let variance: tf.Tensor;
-    if (options.bn === 'batch') {
-      const m = tf.moments(y, [0, 1, 2]);
-      mean = m.mean;
-      variance = m.variance;
-    } else {
-      mean = get(`${prefix}.running_mean`);
-      variance = get(`${prefix}.running_var`);
-    }
-    let scale = tf.rsqrt(tf.add(variance, BN_EPS));
-    if (names.has(`${prefix}.weight`)) scale = tf.mul(scale, get(`${prefix}.weight`));
-    let shift = tf.neg(tf.mul(mean, scale));
-    if (names.has(`${prefix}.bias`)) shift = tf.add(shift, get(`${prefix}.bias`));
+    if (options.bn === 'batch') return batchNorm(y, bnParams(prefix), true, false);
+    const { scale, shift } = evalAffine(bnParams(prefix));
     return tf.add(tf.mul(y, scale), shift);
   };
   const conv = (h: tf.Tensor4D, prefix: string, stride: number): tf.Tensor4D => {

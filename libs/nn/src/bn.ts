@@ -60,20 +60,12 @@ function batchNormTrain(x: tf.Tensor4D, bn: BatchNormParams, updateStats: boolea
     const shift = tf.sub(b, tf.mul(mean, scale));
     const y = tf.add(tf.mul(xi, scale), shift);
     if (updateStats) updateRunningStats(bn, mean as tf.Tensor1D, variance as tf.Tensor1D, n);
-    save([xi, mean, rstd, scale]);
+    save([xi, g, mean, rstd]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [xs, mu, rs, a] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        const d = dy as tf.Tensor4D;
-        const sumDy = channelSum(d);
-        // Σ dy·x̂ = rstd·(Σ dy·x − μ·Σ dy), x̂ = (x − μ)·rstd.
-        const sumDyXhat = tf.mul(rs, tf.sub(channelSum(tf.mul(d, xs)), tf.mul(mu, sumDy)));
-        // dx = a·(dy − mean(dy) − x̂·mean(dy·x̂)) with a = γ·rstd, rewritten as a·dy + bx·x + c.
-        const bx = tf.mul(tf.neg(tf.mul(a, rs)), tf.div(sumDyXhat, n));
-        const c = tf.sub(tf.mul(tf.neg(a), tf.div(sumDy, n)), tf.mul(bx, mu));
-        const dx = tf.add(tf.add(tf.mul(d, a), tf.mul(xs, bx)), c);
-        return [dx, sumDyXhat, sumDy];
+        const [xs, gs, mu, rs] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        return closedFormGrad(dy as tf.Tensor4D, xs, gs, mu, rs, n);
       },
     };
   });
@@ -101,17 +93,32 @@ function batchNormTrainFused(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor, 
         if (!recordingGradients()) {
           return tf.engine().runKernel(BN_TRAIN_GRAD_KERNEL, { dy: d, x: xs, scale: gs, r1: mu, r2: variance, r3: reserve }, { epsilon: BN_EPS } as unknown as tf.NamedAttrMap) as tf.Tensor[];
         }
-        const rs = tf.rsqrt(tf.add(variance, BN_EPS));
-        const a = tf.mul(rs, gs);
-        const sumDy = channelSum(d);
-        const sumDyXhat = tf.mul(rs, tf.sub(channelSum(tf.mul(d, xs)), tf.mul(mu, sumDy)));
-        const bx = tf.mul(tf.neg(tf.mul(a, rs)), tf.div(sumDyXhat, n));
-        const c = tf.sub(tf.mul(tf.neg(a), tf.div(sumDy, n)), tf.mul(bx, mu));
-        return [tf.add(tf.add(tf.mul(d, a), tf.mul(xs, bx)), c), sumDyXhat, sumDy];
+        return closedFormGrad(d, xs, gs, mu, tf.rsqrt(tf.add(variance, BN_EPS)) as tf.Tensor1D, n);
       },
     };
   });
   return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/**
+ * The closed-form BN backward: dx = a·(dy − mean(dy) − x̂·mean(dy·x̂)) with a = γ·rstd, rewritten as
+ * a·dy + bx·x + c, and dγ = Σ dy·x̂, dβ = Σ dy. When this backward is itself differentiated (an outer
+ * tape records it: grasp's H·v), the batch statistics are recomputed here from x: the saved ones were
+ * made inside the custom op, where no tape sees that they depend on x, and the second-order terms
+ * through μ(x) and σ²(x) would be lost.
+ */
+function closedFormGrad(d: tf.Tensor4D, xs: tf.Tensor4D, gs: tf.Tensor1D, mu: tf.Tensor1D, rs: tf.Tensor1D, n: number): tf.Tensor[] {
+  if (recordingGradients()) {
+    mu = tf.div(channelSum(xs), n) as tf.Tensor1D;
+    rs = tf.rsqrt(tf.add(tf.div(channelSum(tf.square(tf.sub(xs, mu)) as tf.Tensor4D), n), BN_EPS)) as tf.Tensor1D;
+  }
+  const a = tf.mul(rs, gs);
+  const sumDy = channelSum(d);
+  // Σ dy·x̂ = rstd·(Σ dy·x − μ·Σ dy), x̂ = (x − μ)·rstd.
+  const sumDyXhat = tf.mul(rs, tf.sub(channelSum(tf.mul(d, xs)), tf.mul(mu, sumDy)));
+  const bx = tf.mul(tf.neg(tf.mul(a, rs)), tf.div(sumDyXhat, n));
+  const c = tf.sub(tf.mul(tf.neg(a), tf.div(sumDy, n)), tf.mul(bx, mu));
+  return [tf.add(tf.add(tf.mul(d, a), tf.mul(xs, bx)), c), sumDyXhat, sumDy];
 }
 
 /**
