@@ -13,8 +13,15 @@ beforeAll(async () => {
 }, SERVER_HOOK_TIMEOUT_MS);
 afterAll(async () => server?.stop(), 60_000);
 
-/** A parallel fixture finding: metrics over steps (a NaN among them), a tag and a file per run. */
+/**
+ * A parallel fixture finding: metrics over steps (a NaN among them), a tag and a file per run.
+ * `executed` gets each run's name when it finishes computing.
+ */
 function cubes(id: string, executed: string[]): Finding<{ x: number }> {
+  // x/1 ends only after x/2 (or after 1 s, when runs are computed one by one or x/2 never runs), so two
+  // workers finish out of plan order whatever the machine's load.
+  let x2Finished = (): void => undefined;
+  const x2 = new Promise<void>((resolve) => (x2Finished = resolve));
   return {
     id,
     claim: 'cubes keep their sign',
@@ -23,13 +30,13 @@ function cubes(id: string, executed: string[]): Finding<{ x: number }> {
     plan: () => [1, 2, 3, 4].map((x) => ({ name: `x/${x}`, config: { x }, tags: { x: String(x) } })),
     async execute(planned, { run, outDir }) {
       const { x } = planned.config;
-      executed.push(planned.name);
-      // Uneven work, so that the workers finish out of plan order.
-      await new Promise((r) => setTimeout(r, (5 - x) * 30));
+      if (x === 1) await Promise.race([x2, new Promise((r) => setTimeout(r, 1000))]);
       for (let step = 0; step < 3; step++) await run.logMetrics({ cube: x ** 3 + step, ratio: step === 1 ? Number.NaN : x / (step + 1) }, step);
       await run.logMetric('last', x, 0);
       await run.setTags({ parity: x % 2 === 0 ? 'even' : 'odd' });
       writeFileSync(join(outDir, 'value.txt'), `${x ** 3}\n`);
+      executed.push(planned.name);
+      if (x === 2) x2Finished();
     },
   };
 }
@@ -66,8 +73,8 @@ describe('runFinding with workers', () => {
     const tasks: WorkerTask[] = [];
     const parallel = await runFinding(finding, options({ workers: inProcessWorkers(finding, 2, tasks) }));
     expect(tasks).toHaveLength(4);
-    // Computed out of plan order, reported in plan order.
-    expect(parallelRuns).not.toEqual(['x/1', 'x/2', 'x/3', 'x/4']);
+    // Finished out of plan order (x/1 waits for x/2), reported in plan order.
+    expect(parallelRuns.indexOf('x/2')).toBeLessThan(parallelRuns.indexOf('x/1'));
     expect(parallel.runs.map((r) => [r.name, r.status])).toEqual(serial.runs.map((r) => [r.name, r.status]));
     const a = await snapshotExperiment(client, 'T1-serial');
     const b = await snapshotExperiment(client, 'T2-parallel');

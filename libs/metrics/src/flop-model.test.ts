@@ -27,6 +27,8 @@ function kernelMacs(k: { name: string; inputShapes: (number[] | null)[]; outputS
       return (size(b) * size(out)) / (out[3] ?? 1);
     case 'BatchMatMul':
     case '_FusedMatMul':
+      // BN's per-channel sums on wasm are ones[1,M]·X[M,C] products (libs/nn tuning): BN is not in the model.
+      if (a && a.slice(0, -1).every((d) => d === 1)) return 0;
       // output elements × the inner dimension (= size(a)·n / size(out), whichever side is transposed)
       return size(a) * (out[out.length - 1] ?? 1);
     default:

@@ -1,4 +1,5 @@
 import type { Mask } from '@fsnas/nb201';
+import { NUM_EDGES } from '@fsnas/nb201';
 import { forwardMacs, resolveNetConfig, type NetConfig } from '@fsnas/nn';
 import { TENAS_SAMPLES } from './linear-regions';
 import type { MetricName } from './registry';
@@ -25,7 +26,8 @@ export function metricGflop(metric: MetricName, mask: Mask, options: { batch: nu
     case 'l2_norm':
       return 0;
     case 'nwot':
-      return F(batch);
+      // The forward, plus one agreement Gram matrix C·Cᵀ per ReLU on the backend (b² dot products of its units).
+      return F(batch) + (2 * batch * batch * reluUnits(mask, config, options.imageSize ?? 32)) / 1e9;
     case 'zen':
       // Two forwards: the batch and its perturbed copy.
       return 2 * F(batch);
@@ -56,4 +58,26 @@ export function metricGflop(metric: MetricName, mask: Mask, options: { batch: nu
       // TE-NAS: a thin C=1, N=1 network on 1000 3×3 crops; reference: the network on one crop per image.
       return compat === 'reference' ? F(batch, config, 3) : F(TENAS_SAMPLES, { ...config, C: 1, N: 1 }, 3);
   }
+}
+
+/**
+ * Units (H·W·channels, one image) of every ReLU the metrics' forward runs: the input of each ReLU-Conv-BN
+ * op of the cells (once per conv op, as adapterForward applies them), of the reduction blocks' two
+ * convs, and the last activation.
+ */
+function reluUnits(mask: Mask, config: NetConfig, imageSize: number): number {
+  let units = 0;
+  let hw = imageSize * imageSize;
+  let convOps = 0;
+  for (let e = 0; e < NUM_EDGES; e++) for (const op of mask.allowedOps(e)) if (op === 2 || op === 3) convOps++;
+  for (let s = 0; s < 3; s++) {
+    const c = config.C << s;
+    if (s > 0) {
+      const before = hw;
+      hw = Math.ceil(Math.sqrt(before) / 2) ** 2;
+      units += before * (c / 2) + hw * c;
+    }
+    units += config.N * convOps * hw * c;
+  }
+  return units + hw * 4 * config.C;
 }
