@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -32,4 +33,30 @@ export async function runFsnasWithEnv(env: Readonly<Record<string, string | unde
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { status: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+export interface ProcessEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  /** The command line, arguments separated by NUL as /proc gives them. */
+  readonly cmdline: string;
+}
+
+/** The live processes of this machine (zombies excluded), read from /proc, for tests that watch children and process groups. */
+export function liveProcesses(): ProcessEntry[] {
+  const entries: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces: state ppid pgrp …
+      const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue;
+      entries.push({ pid: Number(name), ppid: Number(ppid), pgid: Number(pgid), cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8') });
+    } catch {
+      // The process ended while it was being read.
+    }
+  }
+  return entries;
 }

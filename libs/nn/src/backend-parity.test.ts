@@ -6,6 +6,7 @@ import { engineBuild } from './engine';
 import { NB201Network } from './network';
 import { overrideBackendTuning } from './tuning';
 import { crossEntropy } from './optim';
+import { maxRelError } from './testing';
 
 /**
  * tfjs-node (TensorFlow 2.18, oneDNN) against wasm and the pure-JS cpu backend on the same weights
@@ -65,16 +66,6 @@ function maxAbs(a: Float32Array): number {
   return m;
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
-    den = Math.max(den, Math.abs(b[i] as number));
-  }
-  return den === 0 ? num : num / den;
-}
-
 function compare(a: Pass, b: Pass): { loss: number; grads: number; worst: string } {
   expect([...a.grads.keys()].sort()).toEqual([...b.grads.keys()].sort());
   let scale = 0;
@@ -83,7 +74,7 @@ function compare(a: Pass, b: Pass): { loss: number; grads: number; worst: string
   let worst = '';
   for (const [name, ga] of a.grads) {
     const gb = b.grads.get(name) as Float32Array;
-    const e = maxAbs(gb) <= ZERO * scale ? maxAbs(ga) / (ZERO * scale) - 1 : relErr(ga, gb);
+    const e = maxAbs(gb) <= ZERO * scale ? maxAbs(ga) / (ZERO * scale) - 1 : maxRelError(ga, gb);
     if (e > grads) [grads, worst] = [e, name];
   }
   return { loss: Math.abs(a.loss - b.loss) / Math.abs(b.loss), grads, worst };
@@ -109,7 +100,7 @@ describe.skipIf(!built)('tfjs-node vs wasm and cpu: supernet loss and parameter 
       rows.push(`  ${mode.padEnd(36)} node/wasm  loss ${e.loss.toExponential(2)}  grads ${e.grads.toExponential(2)} (${e.worst})`);
       expect(e.loss).toBeLessThanOrEqual(TOL.loss);
       expect(e.grads).toBeLessThanOrEqual(TOL.grads);
-      if (edgeWeights) expect(relErr(node.grads.get('alpha') as Float32Array, wasm.grads.get('alpha') as Float32Array)).toBeLessThanOrEqual(TOL.grads);
+      if (edgeWeights) expect(maxRelError(node.grads.get('alpha') as Float32Array, wasm.grads.get('alpha') as Float32Array)).toBeLessThanOrEqual(TOL.grads);
     });
   }
 

@@ -1,6 +1,7 @@
 import { Rng } from '@fsnas/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from './backend';
+import { maxRelError } from './testing';
 
 /**
  * The wasm gradient kernels registered by this library (kernels/) against the pure-JS cpu
@@ -32,22 +33,12 @@ async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float3
   return data;
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
-    den = Math.max(den, Math.abs(b[i] as number));
-  }
-  return den === 0 ? num : num / den;
-}
-
 const rows: string[] = [];
 
 async function compare(name: string, f: () => tf.Tensor[]): Promise<number[]> {
   const cpu = await on('cpu', f);
   const wasm = await on('wasm', f);
-  const errs = cpu.map((c, i) => relErr(wasm[i] as Float32Array, c));
+  const errs = cpu.map((c, i) => maxRelError(wasm[i] as Float32Array, c));
   rows.push(`${name.padEnd(44)} ${errs.map((e) => e.toExponential(2)).join('  ')}`);
   return errs;
 }
@@ -107,7 +98,7 @@ describe('wasm gradient kernels vs cpu', () => {
       const reference = avgPoolGradReference(dyData, c.x as [number, number, number, number], c.k, c.s, c.pad);
       for (const backend of ['cpu', 'wasm'] as const) {
         const [, dx] = await on(backend, run);
-        const e = relErr(dx as Float32Array, reference);
+        const e = maxRelError(dx as Float32Array, reference);
         rows.push(`${`${c.name} dX vs direct loop (${backend})`.padEnd(44)} ${e.toExponential(2)}`);
         expect(e).toBeLessThan(1e-5);
       }

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVER_HOOK_TIMEOUT_MS } from '@fsnas/tracking';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFsnasWithEnv } from '../testing';
+import { liveProcesses, runFsnasWithEnv } from '../testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fsnas-cli-mlflow-'));
 const env = { FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: undefined };
@@ -15,34 +15,18 @@ const fsnas = async (...args: string[]) => {
   return JSON.parse(result.stdout) as Record<string, unknown>;
 };
 
-/** Live processes of a process group (zombies excluded), from /proc. */
+/** Live processes of a process group (zombies excluded). */
 function groupMembers(pgid: number): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(pgrp) === pgid && state !== 'Z';
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return liveProcesses()
+    .filter((p) => p.pgid === pgid)
+    .map((p) => p.pid);
 }
 
 /** `mlflow server` parents serving this store (its sqlite path is on their command line). */
 function serversOfStore(): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        return readFileSync(`/proc/${n}/cmdline`, 'utf8').includes(`sqlite:///${join(dataDir, 'mlflow', 'mlflow.db')}`) && !readFileSync(`/proc/${n}/stat`, 'utf8').includes(') Z ');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return liveProcesses()
+    .filter((p) => p.cmdline.includes(`sqlite:///${join(dataDir, 'mlflow', 'mlflow.db')}`))
+    .map((p) => p.pid);
 }
 
 const portFree = (port: number) =>

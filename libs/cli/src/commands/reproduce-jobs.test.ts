@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotExperiment, type RunSnapshot } from '@fsnas/experiments';
 import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, stopLocalServer } from '@fsnas/tracking';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FSNAS_BIN } from '../fsnas-worker';
-import { runFsnasWithEnv } from '../testing';
+import { liveProcesses, runFsnasWithEnv } from '../testing';
 
 const F2 = 'F2-oneshot-on-splits';
 const serialDir = mkdtempSync(join(tmpdir(), 'fsnas-jobs-serial-'));
@@ -39,17 +39,9 @@ function start(dataDir: string, ...extra: string[]): { child: ChildProcess; stde
 
 /** Live children of `pid` that are reproduce workers. */
 function workersOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('reproduce-worker');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return liveProcesses()
+    .filter((p) => p.ppid === pid && p.cmdline.includes('reproduce-worker'))
+    .map((p) => p.pid);
 }
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 120_000): Promise<T> {
