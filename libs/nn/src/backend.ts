@@ -5,7 +5,7 @@ import { InvalidInputError } from '@fsnas/core';
 import * as tf from '@tensorflow/tfjs-core';
 // Types only: the chained tensor methods (x.sum(), ...) that ensureGradientsRegistered installs at run time.
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { engineBuild, engineBuildCommand, type EngineFlavour } from './engine';
+import { cudaDirsMissingFromLibraryPath, engineBuild, engineBuildCommand, type EngineFlavour } from './engine';
 import { ensureGradientsRegistered } from './gradient-registry';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 
@@ -187,7 +187,7 @@ async function tryNativeEngine(name: EngineFlavour): Promise<Omit<BackendInfo, '
     threads,
     devices: gpu ? ['CPU', 'GPU'] : ['CPU'],
   };
-  if (name === 'node-gpu' && !gpu) info.fallback = `tfjs-node-gpu sees no GPU, so it computes on the CPU${cudaOnLibraryPath(build.manifest.library_path) ? '' : ' (its CUDA libraries are not on LD_LIBRARY_PATH: start through the fsnas command)'}`;
+  if (name === 'node-gpu' && !gpu) info.fallback = `tfjs-node-gpu sees no GPU, so it computes on the CPU${cudaDirsMissingFromLibraryPath().length === 0 ? '' : ' (its CUDA libraries are not on LD_LIBRARY_PATH: start through the fsnas command)'}`;
   return info;
 }
 
@@ -214,11 +214,6 @@ async function withEnv<T>(vars: Readonly<Record<string, string>>, body: () => Pr
       else process.env[k] = v;
     }
   }
-}
-
-function cudaOnLibraryPath(dirs: readonly string[]): boolean {
-  const onPath = new Set((process.env['LD_LIBRARY_PATH'] ?? '').split(':'));
-  return dirs.every((d) => onPath.has(d));
 }
 
 let wasmPathsSet = false;

@@ -59,6 +59,12 @@ export function engineBuildCommand(flavour: EngineFlavour): string {
   return flavour === 'node' ? 'npm run setup' : 'bash tools/setup/tfjs-node-gpu.sh';
 }
 
+/** The GPU engine's CUDA lib/ folders that LD_LIBRARY_PATH lacks (none when that engine is not built). */
+export function cudaDirsMissingFromLibraryPath(env: NodeJS.ProcessEnv = process.env): string[] {
+  const onPath = new Set((env['LD_LIBRARY_PATH'] ?? '').split(':'));
+  return (engineBuild('node-gpu', env).manifest?.library_path ?? []).filter((d) => !onPath.has(d));
+}
+
 /**
  * TensorFlow dlopens the CUDA libraries when it starts, and the dynamic loader reads LD_LIBRARY_PATH
  * only when a process starts. So where tfjs-node-gpu is built and may be chosen (FSNAS_BACKEND unset,
@@ -68,10 +74,9 @@ export function engineBuildCommand(flavour: EngineFlavour): string {
 export async function relaunchWithCudaLibraries(env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   const requested = env['FSNAS_BACKEND'] ?? '';
   if (!['', 'auto', 'node-gpu'].includes(requested)) return undefined;
-  const dirs = engineBuild('node-gpu', env).manifest?.library_path ?? [];
-  const onPath = (env['LD_LIBRARY_PATH'] ?? '').split(':').filter((d) => d !== '');
-  const missing = dirs.filter((d) => !onPath.includes(d));
+  const missing = cudaDirsMissingFromLibraryPath(env);
   if (missing.length === 0) return undefined;
+  const onPath = (env['LD_LIBRARY_PATH'] ?? '').split(':').filter((d) => d !== '');
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...env, LD_LIBRARY_PATH: [...missing, ...onPath].join(':') },
