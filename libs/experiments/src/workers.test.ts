@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FsnasError } from '@fsnas/core';
 import { describe, expect, it } from 'vitest';
 import { PARENT_RESERVE_BYTES, WORKER_MEMORY_BYTES, defaultJobs, inParallel, planWorkers, runWorker } from './workers';
@@ -79,4 +84,40 @@ describe('runWorker', () => {
     await expect(failing).rejects.toThrow('the snip split failed (exit 4) (its finished part is kept in x.nodes.jsonl; rerun to resume): fsnas: out of leaves');
     await expect(runWorker(['-e', 'process.kill(process.pid, "SIGKILL")'], { threads: 1, label: 'w' })).rejects.toThrow('w was killed by SIGKILL');
   });
+});
+
+describe('exitWithParent', () => {
+  const workers = fileURLToPath(new URL('./workers.ts', import.meta.url));
+  const running = (pid: number): boolean => {
+    try {
+      return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+    } catch {
+      return false;
+    }
+  };
+  const until = async (probe: () => boolean, what: string, timeoutMs: number): Promise<void> => {
+    for (const deadline = Date.now() + timeoutMs; !probe(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  };
+
+  it('a silent worker exits when its parent is SIGKILLed, and a finished one is not held by the channel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-orphan-'));
+    const pidFile = join(dir, 'worker.pid');
+    // The worker writes nothing to its pipes, so it cannot die of a broken pipe: only the guard stops it.
+    const worker = `const { exitWithParent } = await import(${JSON.stringify(workers)}); exitWithParent(); (await import('node:fs')).writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`;
+    const parent = `const { runWorker } = await import(${JSON.stringify(workers)}); await runWorker(['--import', 'tsx', '--input-type=module', '-e', ${JSON.stringify(worker)}], { threads: 1, label: 'w' });`;
+    const middle = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', parent], { stdio: 'ignore' });
+    try {
+      await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', 'the worker to start', 30_000);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(running(pid)).toBe(true);
+      middle.kill('SIGKILL');
+      await until(() => !running(pid), `worker ${pid} to exit after its parent`, 10_000);
+      // The guard must not keep a worker alive once its work is done.
+      const done = `const { exitWithParent } = await import(${JSON.stringify(workers)}); exitWithParent(); process.stdout.write('done');`;
+      expect(await runWorker(['--import', 'tsx', '--input-type=module', '-e', done], { threads: 1, label: 'w' })).toBe('done');
+    } finally {
+      middle.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -85,11 +85,14 @@ export interface WorkerOptions {
  */
 export function runWorker(args: readonly string[], options: WorkerOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...(options.env ?? process.env), FSNAS_THREADS: String(options.threads) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel carries no messages: it closes when this process dies, however it dies (even
+    // SIGKILL), which is how the child knows to stop (exitWithParent).
+    const child = spawn(process.execPath, args, { env: { ...(options.env ?? process.env), FSNAS_THREADS: String(options.threads) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const out: Buffer[] = [];
     let lastLine = '';
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
+    // Piped, so present; the typings of a 4-entry stdio cannot say so.
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString().trim();
       if (text) lastLine = text.split('\n').pop() ?? lastLine;
       (options.onStderr ?? ((c: Buffer) => process.stderr.write(c)))(chunk);
@@ -103,3 +106,19 @@ export function runWorker(args: readonly string[], options: WorkerOptions): Prom
     });
   });
 }
+
+/**
+ * In a worker of this pool, exit as soon as the parent is gone, instead of computing on as an
+ * orphan for nobody (a killed `reproduce` would otherwise leave its workers holding the cores).
+ * Nothing is lost: a worker's finished part is in its checkpoint, written atomically, and the rerun
+ * resumes from it. A process not started by the pool (no IPC channel) is left alone.
+ */
+export function exitWithParent(): void {
+  if (!process.channel) return;
+  process.once('disconnect', () => process.exit(EXIT_PARENT_GONE));
+  // After the listener, which refs the channel: the channel alone must not keep a finished worker alive.
+  process.channel.unref();
+}
+
+/** A worker's exit status when its parent died (128 + SIGHUP, the shell's status for a hung-up session). */
+export const EXIT_PARENT_GONE = 129;

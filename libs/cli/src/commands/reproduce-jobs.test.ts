@@ -81,7 +81,8 @@ describe('fsnas reproduce --jobs', () => {
 
   it('--jobs 2, with the parent and then a worker SIGKILLed, resumes to the same runs as --jobs 1: no duplicates, no finished run redone', async () => {
     expect(serial).toHaveLength(6);
-    // 1. Kill the parent once a run has finished; its workers may live on as orphans and finish theirs.
+    // 1. Kill the parent once a run has finished, while workers compute: they must stop with it, not
+    //    compute on as orphans.
     const first = start(parallelDir, '--jobs', '2');
     const url = await until(() => /MLflow UI: (http:\/\/127\.0\.0\.1:\d+)/.exec(first.stderr())?.[1], 'the MLflow URL');
     const client = new MlflowClient(url);
@@ -90,8 +91,11 @@ describe('fsnas reproduce --jobs', () => {
       return experiment ? (await client.searchRuns({ experimentIds: [experiment.experimentId] })).filter((r) => r.info.status === 'FINISHED').length : 0;
     };
     await until(async () => ((await finishedRuns()) > 0 ? true : undefined), 'a run to finish');
+    const orphans = await until(() => (first.child.pid && workersOf(first.child.pid).length > 0 ? workersOf(first.child.pid) : undefined), 'a worker after the first finished run');
     first.child.kill('SIGKILL');
     await first.exit;
+    const anyAlive = () => liveProcesses().some((p) => orphans.includes(p.pid));
+    await until(() => (anyAlive() ? undefined : true), `the orphaned workers ${orphans.join(', ')} to exit`, 15_000);
     const afterParentKill = await snapshotExperiment(client, F2);
     const finishedFirst = afterParentKill.filter((r) => r.status === 'FINISHED');
     expect(finishedFirst.length).toBeGreaterThan(0);
