@@ -3,6 +3,9 @@ import { BN_MOMENTUM, NB201Network, tf } from '@fsnas/nn';
 import { adapterForward } from './forward';
 import { slogdet } from './linalg';
 import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
+import { defineMetric } from './descriptor';
+import { NUM_EDGES, type Mask } from '@fsnas/nb201';
+import type { NetConfig } from '@fsnas/nn';
 
 /**
  * Forward-only activation metrics: nwot (NASWOT, Mellor et al. 2021) and zen (Zen-NAS), both run with
@@ -107,4 +110,48 @@ export function zen(input: NetworkInput): MetricValue {
   for (const rv of runningVar.values()) logBn += Math.log(Math.sqrt(rv.reduce((a, b) => a + b, 0) / rv.length));
   if (!(diff > 0) || !Number.isFinite(diff) || !Number.isFinite(logBn)) return { value: DEGENERATE_LOW, degenerate: 'output does not depend on the input' };
   return { value: Math.log(diff) + logBn };
+}
+
+export const nwotMetric = defineMetric({
+  name: 'nwot',
+  aliases: [],
+  description: 'NASWOT: ln|det K| of the ReLU-code kernel',
+  higherIsBetter: true,
+  usesReference: true,
+  // The forward, plus one agreement Gram matrix C·Cᵀ per ReLU on the backend (b² dot products of its units).
+  cost: (c) => c.forward(c.batch) + (2 * c.batch * c.batch * reluUnits(c.mask, c.config, c.imageSize)) / 1e9,
+  evaluation: { kind: 'network', compute: nwot },
+});
+
+export const zenMetric = defineMetric({
+  name: 'zen',
+  aliases: [],
+  description: 'Zen-NAS: ln E|f(x)−f(x+γε)| + Σ ln √(mean BN var)',
+  higherIsBetter: true,
+  usesReference: true,
+  // Two forwards: the batch and its perturbed copy.
+  cost: (c) => 2 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: zen },
+});
+
+/**
+ * Units (H·W·channels, one image) of every ReLU the metrics' forward runs: the input of each ReLU-Conv-BN
+ * op of the cells (once per conv op, as adapterForward applies them), of the reduction blocks' two
+ * convs, and the last activation.
+ */
+function reluUnits(mask: Mask, config: NetConfig, imageSize: number): number {
+  let units = 0;
+  let hw = imageSize * imageSize;
+  let convOps = 0;
+  for (let e = 0; e < NUM_EDGES; e++) for (const op of mask.allowedOps(e)) if (op === 2 || op === 3) convOps++;
+  for (let s = 0; s < 3; s++) {
+    const c = config.C << s;
+    if (s > 0) {
+      const before = hw;
+      hw = Math.ceil(Math.sqrt(before) / 2) ** 2;
+      units += before * (c / 2) + hw * c;
+    }
+    units += config.N * convOps * hw * c;
+  }
+  return units + hw * 4 * config.C;
 }

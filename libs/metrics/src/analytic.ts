@@ -1,5 +1,6 @@
 import { Mask, NUM_EDGES } from '@fsnas/nb201';
 import { countParameters, forwardMacs, resolveNetConfig, toMask, type MaskLike, type NetConfig } from '@fsnas/nn';
+import { NO_FLOPS, defineMetric } from './descriptor';
 
 /**
  * Data-free metrics that follow from the mask alone: parameter count and FLOPs. No tensors are
@@ -66,3 +67,23 @@ function skeletonFlops(cfg: NetConfig, imageSize: number): number {
   const s3 = Math.ceil(imageSize / 4) ** 2 * 4 * cfg.C;
   return 2 * s1 + (6 * s2 + 4 * (s2 / 2)) + (6 * s3 + 4 * (s3 / 2)) + 3 * s3 + s3 + cfg.classes;
 }
+
+export const numParamsMetric = defineMetric({
+  name: 'num_params',
+  aliases: ['params', 'nparams'],
+  description: 'trainable parameters (analytic); reference mode reproduces the row-0 bug (B5)',
+  higherIsBetter: true,
+  usesReference: true,
+  cost: NO_FLOPS,
+  evaluation: { kind: 'mask', compute: (mask, config, compat) => ({ value: compat === 'reference' ? numParamsReference(mask, config) : numParams(mask, config) }) },
+});
+
+export const flopsMetric = defineMetric({
+  name: 'flops',
+  aliases: [],
+  description: "forward FLOPs of one image in NASLib's convention (analytic)",
+  higherIsBetter: true,
+  usesReference: true,
+  cost: NO_FLOPS,
+  evaluation: { kind: 'mask', compute: (mask, config) => ({ value: flops(mask, config) }) },
+});

@@ -3,7 +3,7 @@ import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
 import type { EdgeEvaluation, EdgeMetric, EdgeRequest } from './edge-metric';
-import { gradientCosine, gradientVector, type GradientVector } from './gradient-matching';
+import type { PairwiseEvaluation } from './descriptor';
 import { applyMetricInit, buildScheme } from './init';
 import { combineHybrid, isHybrid, parseHybrid, type HybridSpec } from './hybrid';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
@@ -18,8 +18,9 @@ import type { MetricValue, NetworkInput } from './types';
  *   the full supernet in reference mode (the reference builds full supernets for every candidate).
  * - Data: the same `batches` batches of `batchSize` images for every candidate of the call, drawn
  *   from the settings' seed mixed with the request's seed.
- * - Values: one scalar per candidate; for gradient matching the gradient norm (information only).
- * - Matrix: cosine similarity for gradient matching (`kind: 'similarity'`); |m_i − m_j| for the rest
+ * - Values: one scalar per candidate; for a pairwise metric its per-candidate value (gradient
+ *   matching: the gradient norm, information only).
+ * - Matrix: a pairwise metric's similarity (`kind: 'similarity'`; gradient matching: cosine); |m_i − m_j| for the rest
  *   (`kind: 'distance'`), with the complex modulus for reference-mode jacob_cov. The reference's
  *   (m − m_ref)/m_ref normalisation (metrics that use the parent) is applied in reference mode only:
  *   it rescales the distances by 1/|m_ref| and cannot change a partition (B7).
@@ -62,9 +63,8 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
   const s: ResolvedSettings = { ...settings, seed };
 
   if (ev.kind === 'random') {
-    const rng = new Rng(seed);
-    const values = request.candidates.map(() => rng.uniform());
-    return { values, matrix: distanceMatrix(values.map((value) => ({ value }))), kind: 'distance', details: values.map((value) => ({ value })) };
+    const details = ev.draw(seed, n).map((value) => ({ value }));
+    return { values: details.map((d) => d.value), matrix: distanceMatrix(details), kind: 'distance', details };
   }
   if (ev.kind === 'mask') {
     const details = request.candidates.map((m) => ev.compute(m, s.network, s.compat));
@@ -75,7 +75,7 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
   const fresh = request.weights ? undefined : freshSource(s, seed, request.parent);
   const source = request.weights ?? (fresh as NB201Network);
   try {
-    if (ev.kind === 'pairwise') return gradientMatching(request, s, batches, source);
+    if (ev.kind === 'pairwise') return comparePairwise(ev, request, s, batches, source);
     const masks = useReference ? [...request.candidates, request.parent] : [...request.candidates];
     const details = masks.map((mask) => scoreMask(mask, [metric], s, batches, 0, source)[metric] as MetricValue);
     const reference = useReference ? details.pop() : undefined;
@@ -116,21 +116,21 @@ function distanceMatrix(values: readonly MetricValue[]): number[][] {
   );
 }
 
-function gradientMatching(request: EdgeRequest, s: ResolvedSettings, batches: readonly TensorBatch[], source: NB201Network): DetailedEdgeEvaluation {
-  const vectors: GradientVector[] = request.candidates.map((mask) => {
+/** A pairwise metric: each candidate summarised on its own network from the shared weights, then every pair compared. */
+function comparePairwise(ev: PairwiseEvaluation, request: EdgeRequest, s: ResolvedSettings, batches: readonly TensorBatch[], source: NB201Network): DetailedEdgeEvaluation {
+  const summaries = request.candidates.map((mask) => {
     const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
     try {
       net.copyFrom(source);
       const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, memo: new Map() };
-      return gradientVector(input);
+      return ev.summarise(input);
     } finally {
       net.dispose();
     }
   });
-  const normOver = s.compat === 'reference' ? 'own' : 'shared';
-  const matrix = vectors.map((a, i) => vectors.map((b, j) => (i === j ? 0 : j < i ? Number.NaN : gradientCosine(a, b, normOver))));
+  const matrix = summaries.map((a, i) => summaries.map((b, j) => (i === j ? 0 : j < i ? Number.NaN : ev.similarity(a, b, s.compat))));
   for (let i = 0; i < matrix.length; i++) for (let j = 0; j < i; j++) (matrix[i] as number[])[j] = (matrix[j] as number[])[i] as number;
-  const details = vectors.map((v) => ({ value: Math.sqrt(v.squaredNorm) }));
+  const details = summaries.map((summary) => ({ value: ev.value(summary) }));
   return { values: details.map((d) => d.value), matrix, kind: 'similarity', details };
 }
 

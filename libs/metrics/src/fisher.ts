@@ -1,6 +1,7 @@
 import { crossEntropy, tf } from '@fsnas/nn';
 import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
+import { defineMetric } from './descriptor';
 
 /**
  * fisher (Theis et al. / Turner et al., as NASLib compute_fisher_per_weight, train-mode BN, CE loss):
@@ -55,3 +56,14 @@ export function fisher(input: NetworkInput): MetricValue {
   }
   return { value: total };
 }
+
+export const fisherMetric = defineMetric({
+  name: 'fisher',
+  aliases: [],
+  description: 'Σ_k ½ mean_n (Σ_hw a·δ)² per channel, broadcast to its weights',
+  higherIsBetter: true,
+  usesReference: true,
+  // A forward that finds the layer shapes, then a forward and a backward to the activations only.
+  cost: (c) => 3 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: fisher },
+});

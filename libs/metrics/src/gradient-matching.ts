@@ -1,5 +1,6 @@
 import { weightGradients } from './gradients';
 import type { NetworkInput } from './types';
+import { defineMetric, pairwise } from './descriptor';
 
 /**
  * Gradient matching (GM-NAS, Hu et al. 2022): two candidates are alike when their gradients on the
@@ -58,3 +59,19 @@ export function gradientCosine(a: GradientVector, b: GradientVector, normOver: '
   const d = Math.sqrt(na * nb);
   return d > 0 ? dot / d : 0;
 }
+
+export const gradientMatchingMetric = defineMetric({
+  name: 'gradient_matching',
+  aliases: ['gradientmatching', 'gm'],
+  description: 'GM-NAS: cosine similarity of candidates’ gradients on shared weights (pairwise only)',
+  higherIsBetter: true,
+  usesReference: false,
+  // One forward and backward per candidate network.
+  cost: (c) => 3 * c.forward(c.batch),
+  evaluation: pairwise<GradientVector>({
+    summarise: gradientVector,
+    // The reference normalises each gradient over the candidate's own weights, GM-NAS over the shared ones.
+    similarity: (a, b, compat) => gradientCosine(a, b, compat === 'reference' ? 'own' : 'shared'),
+    value: (v) => Math.sqrt(v.squaredNorm),
+  }),
+});

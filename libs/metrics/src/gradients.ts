@@ -3,6 +3,7 @@ import type { TensorBatch } from '@fsnas/data';
 import { adapterForward } from './forward';
 import { ensureSecondOrderGradients } from './second-order';
 import type { MetricValue, NetworkInput } from './types';
+import { NO_FLOPS, defineMetric } from './descriptor';
 
 /**
  * Weight-gradient metrics: grad_norm, snip, plain, grasp (NASLib measures/*.py; REFERENCE_SPEC §2.2).
@@ -250,3 +251,56 @@ export function assignArray(v: tf.Variable, values: Float32Array): void {
   v.assign(t);
   t.dispose();
 }
+
+export const gradNormMetric = defineMetric({
+  name: 'grad_norm',
+  aliases: ['gradnorm'],
+  description: 'Σ_l ‖∂L/∂W_l‖ (CE, train BN)',
+  higherIsBetter: true,
+  usesReference: false,
+  // A forward and a backward to the weights and the inputs.
+  cost: (c) => 3 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: gradNorm },
+});
+
+export const snipMetric = defineMetric({
+  name: 'snip',
+  aliases: [],
+  description: 'Σ |∂L/∂W ⊙ W|',
+  higherIsBetter: true,
+  usesReference: true,
+  cost: (c) => 3 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: snip },
+});
+
+export const plainMetric = defineMetric({
+  name: 'plain',
+  aliases: [],
+  description: 'Σ ∂L/∂W ⊙ W',
+  higherIsBetter: true,
+  usesReference: true,
+  cost: (c) => 3 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: plain },
+});
+
+export const graspMetric = defineMetric({
+  name: 'grasp',
+  aliases: [],
+  description: '−Σ W ⊙ (H ∂L/∂W) (exact Hessian-vector product by double backprop)',
+  higherIsBetter: true,
+  usesReference: true,
+  // g = ∂L/∂W (3F), then the Hessian-vector product by double backprop of g·∂L/∂W (≈ 3 × 3F).
+  cost: (c) => 12 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: grasp },
+});
+
+export const l2NormMetric = defineMetric({
+  name: 'l2_norm',
+  aliases: [],
+  description: 'Σ_l ‖W_l‖ at init (data-free)',
+  higherIsBetter: true,
+  usesReference: true,
+  // Reads the weights only.
+  cost: NO_FLOPS,
+  evaluation: { kind: 'network', compute: (input) => l2Norm(input.net) },
+});

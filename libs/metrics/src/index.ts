@@ -1,5 +1,6 @@
 export * from './edge-metric';
 export * from './types';
+export * from './descriptor';
 export * from './linalg';
 export * from './analytic';
 export * from './data';
@@ -13,6 +14,7 @@ export * from './fisher';
 export * from './ntk';
 export * from './linear-regions';
 export * from './gradient-matching';
+export * from './random';
 export * from './registry';
 export * from './score';
 export * from './validate';

@@ -3,6 +3,7 @@ import { referenceChunkRows } from './chunks';
 import { trainingMode } from './gradients';
 import { corrcoefRows, gramRows, hasNaN, symmetricEigenvalues } from './linalg';
 import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
+import { defineMetric } from './descriptor';
 
 /**
  * Input-Jacobian metrics (Mellor et al.): jacob_cov (NASLib `jacov`) and epe_nas. Both use
@@ -129,3 +130,25 @@ export function epeNas(input: NetworkInput): MetricValue {
   }
   return { value: score };
 }
+
+export const jacobCovMetric = defineMetric({
+  name: 'jacob_cov',
+  aliases: ['jacov', 'jacobcov'],
+  description: 'Mellor et al.: −Σ[ln(λ+k)+1/(λ+k)] of the input-Jacobian correlation',
+  higherIsBetter: true,
+  usesReference: true,
+  // Reference mode differentiates Σ logits w.r.t. the weights (chunk rows, B1); NASLib w.r.t. the input.
+  cost: (c) => (c.compat === 'reference' ? 3 : 2) * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: jacobCov },
+});
+
+export const epeNasMetric = defineMetric({
+  name: 'epe_nas',
+  aliases: ['epe'],
+  description: 'EPE-NAS: Σ_c |Σ ln(|corr_c|+1e-5)| of per-class Jacobian correlations',
+  higherIsBetter: true,
+  usesReference: true,
+  // A forward and a backward to the inputs only.
+  cost: (c) => 2 * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: epeNas },
+});

@@ -2,6 +2,7 @@ import { Rng } from '@fsnas/core';
 import { NB201Network, tf } from '@fsnas/nn';
 import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
+import { defineMetric } from './descriptor';
 
 /** Crops per network in the default (TE-NAS) mode. */
 export const TENAS_SAMPLES = 1000;
@@ -90,3 +91,14 @@ function crops(images: readonly tf.Tensor4D[], n: number, rng: Rng, byteWrap: bo
     return tf.tile(single, [1, 1, 1, 3]) as tf.Tensor4D;
   });
 }
+
+export const linearRegionsMetric = defineMetric({
+  name: 'linear_regions',
+  aliases: ['linearregions', 'lr'],
+  description: 'TE-NAS: distinct ReLU patterns over 3×3 crops',
+  higherIsBetter: true,
+  usesReference: true,
+  // TE-NAS: a thin C=1, N=1 network on 1000 3×3 crops; reference: the network on one crop per image.
+  cost: (c) => (c.compat === 'reference' ? c.forward(c.batch, { imageSize: 3 }) : c.forward(TENAS_SAMPLES, { config: { ...c.config, C: 1, N: 1 }, imageSize: 3 })),
+  evaluation: { kind: 'network', compute: linearRegions },
+});

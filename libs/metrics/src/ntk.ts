@@ -3,6 +3,7 @@ import { referenceChunkRows } from './chunks';
 import { trainingMode } from './gradients';
 import { gramRows, symmetricEigenvalues } from './linalg';
 import type { MetricValue, NetworkInput } from './types';
+import { defineMetric } from './descriptor';
 
 /**
  * Sentinel for an NTK whose condition number is undefined (λ_min ≤ 0: rank-deficient kernel, e.g.
@@ -67,3 +68,15 @@ function perImageGradients(input: NetworkInput): { data: Float32Array; rows: num
   }
   return { data, rows, cols };
 }
+
+export const ntkConditionMetric = defineMetric({
+  name: 'ntk_condition',
+  aliases: ['ntk'],
+  description: 'TE-NAS: condition number of the NTK (lower is better)',
+  higherIsBetter: false,
+  usesReference: true,
+  // NASLib-style: per image, a forward of the whole batch and a backward of that image's logits.
+  // Reference mode reuses the Σ-logit weight gradient per batch (chunk rows).
+  cost: (c) => (c.compat === 'reference' ? 3 : 3 * c.batch) * c.forward(c.batch),
+  evaluation: { kind: 'network', compute: ntkCondition },
+});

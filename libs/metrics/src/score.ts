@@ -1,4 +1,4 @@
-import { InvalidInputError, Rng } from '@fsnas/core';
+import { InvalidInputError } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, archKey, type Arch } from '@fsnas/nb201';
 import { NB201Network, tf, type NetConfig } from '@fsnas/nn';
@@ -116,7 +116,8 @@ export function scoreMask(mask: Mask, names: readonly MetricName[], s: ResolvedS
       const ev = METRICS[name].evaluation;
       let value: MetricValue;
       if (ev.kind === 'mask') value = ev.compute(mask, s.network, s.compat);
-      else if (ev.kind === 'random') value = { value: new Rng((s.seed * 0x9e3779b1) ^ randomKey).uniform() };
+      // Keyed by the architecture, so an architecture gets the same value whatever else is scored with it.
+      else if (ev.kind === 'random') value = { value: ev.draw((s.seed * 0x9e3779b1) ^ randomKey, 1)[0] as number };
       else if (ev.kind === 'network') {
         if (!net) {
           net = buildMetricNetwork(mask, s);

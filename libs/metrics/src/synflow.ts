@@ -2,6 +2,7 @@ import { Mask, NUM_EDGES } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
 import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
+import { defineMetric } from './descriptor';
 
 const FULL_ROW = 0b11111;
 
@@ -90,3 +91,14 @@ export function logSynflow(net: NB201Network, [h, w]: [number, number], bn: 'ide
     return { logSum: logScale + Math.log(sum), zero: false };
   });
 }
+
+export const synflowMetric = defineMetric({
+  name: 'synflow',
+  aliases: [],
+  description: 'ln Σ |θ ⊙ ∂R/∂θ| on |θ|, BN off, ones input (log-space)',
+  higherIsBetter: true,
+  usesReference: true,
+  // One all-ones image, forward and backward; reference mode runs the complement network (B2).
+  cost: (c) => 3 * (c.compat === 'reference' ? c.forward(1, { mask: complementMask(c.mask) }) : c.forward(1)),
+  evaluation: { kind: 'network', compute: synflow },
+});
