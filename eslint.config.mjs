@@ -11,7 +11,7 @@ const allowed = {
   'lib:metrics': ['lib:core', 'lib:nb201', 'lib:nn', 'lib:data'],
   'lib:splitting': ['lib:core', 'lib:nb201', 'lib:nn', 'lib:data', 'lib:metrics'],
   'lib:search': ['lib:core', 'lib:nb201', 'lib:nn', 'lib:data', 'lib:benchmark'],
-  'lib:analysis': ['lib:core', 'lib:nb201', 'lib:benchmark'],
+  'lib:analysis': ['lib:core', 'lib:nb201', 'lib:benchmark', 'lib:splitting'],
   'lib:tracking': ['lib:core'],
   'lib:experiments': ['lib:core', 'lib:tracking'],
 };

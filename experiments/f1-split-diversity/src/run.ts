@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { f1SplitDiversity, familiesOf, groundTruth, readSplitFile, tableCsv, writeFigures, type F1Result } from '@fsnas/analysis';
+import { checkSplitCover, f1SplitDiversity, familiesOf, groundTruth, tableCsv, writeFigures, type F1Result } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
 import type { Budget, Finding, MetricSink, PlannedRun } from '@fsnas/experiments';
 import type { Mask } from '@fsnas/nb201';
+import { readSplitLeaves } from '@fsnas/splitting';
 import { F1_CONFIG, type F1Config } from './config';
 
 /** One MLflow run per dataset: the level groups of every family and the metric×metric distances. */
@@ -45,7 +46,9 @@ const csvMatrix = (names: readonly string[], m: readonly (readonly (number | nul
 export async function executeF1(config: F1RunConfig, run: MetricSink, outDir: string): Promise<F1Result> {
   const families = new Map<string, readonly Mask[]>(familiesOf(groundTruth().splits, config.dataset));
   for (const file of config.ownSplits) {
-    for (const [metric, leaves] of readSplitFile(file)) families.set(`ours:${metric}`, leaves);
+    const split = readSplitLeaves(file);
+    checkSplitCover(split.leaves, file);
+    families.set(`ours:${split.metric ?? 'split'}`, split.leaves);
   }
   const result = f1SplitDiversity(undefined, new Map([[config.dataset, families]]));
   const sim = result.similarity[config.dataset];
@@ -73,6 +76,7 @@ export async function executeF1(config: F1RunConfig, run: MetricSink, outDir: st
 export const f1Finding: Finding<F1RunConfig> = {
   id: 'F1-split-diversity',
   claim: 'Different metrics split the search space in different ways.',
+  order: 10,
   describeBudget(budget: Budget): string {
     const c = F1_CONFIG[budget];
     return `${c.datasets.join(', ')}: level groups of every paper family, metric×metric split distances (op groups per level, normalised VI of leaf sets)${c.png ? ', PNG via Chromium' : ', HTML only'}`;

@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { CorruptDataError, InvalidInputError } from '@fsnas/core';
-import { Mask, formatArch, loadPaperSplits, parseArch } from '@fsnas/nb201';
+import { InvalidInputError } from '@fsnas/core';
+import { Mask, loadPaperSplits } from '@fsnas/nb201';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromCSV } from 'arquero';
-import { f1SplitDiversity, f2LeafFigure, f2Table, f3BestMeanLeaf, f3Distribution, f4Selection, loadZeroCostScores, OverlappingLeavesError, PartialCoverError, readSplitFile, splitCover, tableCsv, type F3LeafRow, type SplitsByDataset } from './index';
+import { f1SplitDiversity, f2LeafFigure, f2Table, f3BestMeanLeaf, f3Distribution, f4Selection, loadZeroCostScores, tableCsv, type F3LeafRow, type SplitsByDataset } from './index';
 
 let bench: Benchmark;
 let paper: SplitsByDataset;
@@ -110,62 +107,6 @@ describe('tables', () => {
     expect(back).toHaveLength(80);
     expect(back[3]).toEqual({ ...f3.leaves[3] });
     expect(fromCSV(tableCsv([{ a: 'x,"y"', b: true }])).objects()).toEqual([{ a: 'x,"y"', b: true }]);
-  });
-});
-
-describe('split files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fsnas-split-'));
-  const rows = Mask.full().restrict(0, [0]).toRows();
-  const rest = Mask.full().restrict(0, [1, 2, 3, 4]).toRows();
-  const write = (name: string, value: unknown): string => {
-    const file = join(dir, name);
-    writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
-    return file;
-  };
-
-  it('reads {leaves:[{mask}]}, {metric, leaves} and bare lists of masks', () => {
-    expect([...readSplitFile(write('a.json', { leaves: [{ mask: rows }, { mask: rest, size: 12500 }] }))]).toEqual([['split', [Mask.fromRows(rows), Mask.fromRows(rest)]]]);
-    expect([...readSplitFile(write('b.json', { metric: 'synflow', leaves: [{ mask: rows }, rest] })).keys()]).toEqual(['synflow']);
-    expect(readSplitFile(write('c.json', [rows, rest]), 'mine').get('mine')).toHaveLength(2);
-  });
-
-  it('names the file and the leaf when the content is wrong', () => {
-    expect(() => readSplitFile(write('d.json', '{oops'))).toThrow(CorruptDataError);
-    expect(() => readSplitFile(write('e.json', { leaves: [] }))).toThrow(/non-empty "leaves"/);
-    expect(() => readSplitFile(write('f.json', { leaves: [{ mask: rows }, { mask: [[1]] }] }))).toThrow(/leaves\[1\].*6x5/);
-    expect(() => readSplitFile(join(dir, 'missing.json'))).toThrow(/split file not found/);
-  });
-});
-
-describe('split files that do not partition the space', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fsnas-split-cover-'));
-  const gm = (): Mask[] => [...(paper.get('cifar10')?.get('gradient_matching') ?? [])];
-  const write = (name: string, leaves: Mask[]): string => {
-    const file = join(dir, name);
-    writeFileSync(file, JSON.stringify({ metric: name.replace('.json', ''), leaves: leaves.map((m) => ({ mask: m.toRows() })) }));
-    return file;
-  };
-
-  it('a duplicated leaf is an OverlappingLeavesError naming the two leaves and an architecture in both', () => {
-    const leaves = gm();
-    const file = write('dup.json', [...leaves.slice(0, 7), leaves[0]!]);
-    const inBoth = formatArch([3, 3, 2, 0, 0, 0]); // gradient_matching leaf 0: {3}{3}{2} on edges 0-2, any op elsewhere
-    expect(leaves[0]!.contains(parseArch(inBoth))).toBe(true);
-    expect(() => readSplitFile(file)).toThrow(OverlappingLeavesError);
-    expect(() => readSplitFile(file, 'x', { allowPartial: true })).toThrow(`${file}: leaves 0 and 7 overlap: architecture ${inBoth} is in both (125 shared)`);
-    expect(() => splitCover([leaves[1]!, Mask.full()], 'mine')).toThrow(/^mine: leaves 0 and 1 overlap: architecture \|.*\| is in both \(500 shared\)/);
-  });
-
-  it('2 of 8 leaves is a PartialCoverError unless allowed; then the cover says what fraction of the 15,625 architectures they hold', () => {
-    const two = gm().slice(2, 4);
-    const file = write('two.json', two);
-    expect(() => readSplitFile(file)).toThrow(PartialCoverError);
-    expect(() => readSplitFile(file)).toThrow(/two\.json: the 2 leaves cover 2500 of the 15625 architectures \(16\.0%\); .* is in no leaf; pass allowPartial/);
-    expect(() => readSplitFile(file, 'x', { flag: '--allow-partial' })).toThrow(/pass --allow-partial to analyse them anyway/);
-    expect(readSplitFile(file, 'x', { allowPartial: true }).get('two')).toEqual(two);
-    expect(splitCover(two)).toEqual({ leaves: 2, covered: 2500, total: 15625, fraction: 0.16 });
-    expect(splitCover(gm())).toEqual({ leaves: 8, covered: 15625, total: 15625, fraction: 1 });
-    for (const families of paper.values()) for (const leaves of families.values()) expect(splitCover(leaves).fraction).toBe(1);
   });
 });
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { CorruptDataError, InvalidInputError } from '@fsnas/core';
+import { InvalidInputError } from '@fsnas/core';
 import { Benchmark } from '@fsnas/benchmark';
 import { Mask, NUM_ARCHS, NUM_EDGES, NUM_OPS, archFromKey, formatArch, loadPaperSplits, type OpId } from '@fsnas/nb201';
 
@@ -18,16 +17,6 @@ export function familiesOf(splits: SplitsByDataset, dataset: string): SplitFamil
 /** The paper's masks (dataset -> metric -> 8 leaves). */
 export function paperSplits(env?: NodeJS.ProcessEnv): SplitsByDataset {
   return loadPaperSplits(env);
-}
-
-function leafMask(file: string, where: string, leaf: unknown): Mask {
-  const rows = Array.isArray(leaf) ? leaf : (leaf as { mask?: unknown } | null)?.mask;
-  if (!Array.isArray(rows)) throw new CorruptDataError(file, where, 'a leaf must be a 6x5 0/1 matrix or an object with a "mask" 6x5 matrix');
-  try {
-    return Mask.fromRows(rows as number[][]);
-  } catch (error) {
-    throw new CorruptDataError(file, where, (error as Error).message);
-  }
 }
 
 /** Two leaves share architectures: "the leaf of an architecture" is ambiguous and the leaf statistics double-count. */
@@ -112,32 +101,6 @@ export function checkSplitCover(leaves: readonly Mask[], source: string, options
   const cover = splitCover(leaves, source);
   if (cover.covered < cover.total && !options.allowPartial) throw new PartialCoverError(source, cover, uncoveredArch(leaves) ?? '?', options.flag ?? 'allowPartial');
   return cover;
-}
-
-/**
- * Read a split file into one family. Accepted shapes (documented in the CLI help):
- * `{ "leaves": [ {"mask": 6x5}, ... ] }`, `{ "metric": "<name>", "leaves": [...] }`, or a bare list of
- * leaves; a leaf is `{ "mask": 6x5 }` (other fields, such as a split tree's node data, are ignored) or a
- * bare 6×5 0/1 matrix. The family is named by `metric`, else by `fallbackName`. The leaves must be
- * disjoint (OverlappingLeavesError) and cover the whole space (PartialCoverError) unless
- * `allowPartial`; `splitCover` says how much they cover.
- */
-export function readSplitFile(file: string, fallbackName = 'split', options: CoverOptions = {}): SplitFamilies {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InvalidInputError(`split file not found: ${file}`);
-    throw new CorruptDataError(file, '', `not valid JSON: ${(error as Error).message}`);
-  }
-  const object = !Array.isArray(json) && typeof json === 'object' && json !== null ? (json as { leaves?: unknown; metric?: unknown }) : undefined;
-  const leaves = Array.isArray(json) ? json : object?.leaves;
-  if (!Array.isArray(leaves) || leaves.length === 0) throw new CorruptDataError(file, 'leaves', 'expected a non-empty "leaves" list of {"mask": 6x5} objects');
-  const name = typeof object?.metric === 'string' && object.metric ? object.metric : fallbackName;
-  const masks = leaves.map((leaf, i) => leafMask(file, `leaves[${i}]`, leaf));
-  checkSplitCover(masks, file, options);
-  return new Map([[name, masks]]);
 }
 
 let shared: { readonly bench: Benchmark; readonly splits: SplitsByDataset } | undefined;

@@ -11,3 +11,4 @@ export * from './random-split';
 export * from './split-distance';
 export * from './node-journal';
 export * from './bench';
+export * from './split-source';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { jsonPreview, writeFileAtomic } from '@fsnas/core';
+import { InvalidInputError, jsonPreview, writeFileAtomic } from '@fsnas/core';
 import type { MatrixKind } from '@fsnas/metrics';
 import { Mask, NUM_EDGES, NUM_OPS } from '@fsnas/nb201';
 import { ascendingSplit, treeShape } from './branching';
@@ -304,10 +304,82 @@ export function parseSplitTree(text: string): SplitTreeDocument {
 }
 
 export function readSplitTree(file: string): SplitTreeDocument {
+  return withFileName(file, () => parseSplitTree(readSplitText(file)));
+}
+
+/**
+ * What a split file holds: its leaves in leaf order, the metric named in it (null when none), and
+ * the tree when the file is a split tree document.
+ */
+export interface SplitLeavesFile {
+  readonly metric: string | null;
+  readonly leaves: Mask[];
+  readonly tree: SplitTreeDocument | null;
+}
+
+/**
+ * A list of leaves: each a 6×5 0/1 mask, or an object with a `mask` (a split tree's leaf record:
+ * its `size`, when given, must be the mask's). Used for leaf-only split files and the paper's
+ * families, so every mask fsnas reads from a file passes the same checks.
+ */
+export function validateSplitLeaves(value: unknown, path = '$'): Mask[] {
+  const list = arr(value, path);
+  if (list.length === 0) fail(path, 'must list at least one leaf', value);
+  return list.map((leaf, i) => {
+    const at = `${path}[${i}]`;
+    if (Array.isArray(leaf)) return Mask.fromRows(maskRows(leaf, at));
+    const o = obj(leaf, at);
+    const mask = Mask.fromRows(maskRows(o['mask'], `${at}.mask`));
+    if (o['size'] !== undefined && int(o['size'], `${at}.size`, 1) !== mask.size) fail(`${at}.size`, `must be ${mask.size}, the number of architectures the mask holds`, o['size']);
+    return mask;
+  });
+}
+
+/**
+ * Parse a split file, the one reader of split files: a split tree document (`format` set) is
+ * validated and replayed (its leaves re-derived from its groups); otherwise the file is
+ * `{"metric"?: "<name>", "leaves": [...]}` or a bare list of leaves (validateSplitLeaves).
+ */
+export function parseSplitLeaves(text: string): SplitLeavesFile {
+  let value: unknown;
   try {
-    return parseSplitTree(readFileSync(file, 'utf8'));
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SplitTreeFormatError('$', `not valid JSON: ${(error as Error).message}`);
+  }
+  if (Array.isArray(value)) return { metric: null, leaves: validateSplitLeaves(value), tree: null };
+  const o = obj(value, '$');
+  if (o['format'] !== undefined) {
+    const tree = validateSplitTree(value);
+    return { metric: tree.metric, leaves: replaySplitTree(tree), tree };
+  }
+  const metric = o['metric'] === undefined ? null : str(o['metric'], '$.metric');
+  return { metric, leaves: validateSplitLeaves(o['leaves'], '$.leaves'), tree: null };
+}
+
+/** parseSplitLeaves of a file; errors name the file (a missing file: `split file not found`). */
+export function readSplitLeaves(file: string): SplitLeavesFile {
+  return withFileName(file, () => parseSplitLeaves(readSplitText(file)));
+}
+
+function readSplitText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InvalidInputError(`split file not found: ${file}`);
+    if (code === 'EISDIR') throw new InvalidInputError(`split file ${file} is a directory, not a file`);
+    throw new InvalidInputError(`cannot read split file ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Run `read`, naming `file` in the JSON path of a format error. */
+function withFileName<T>(file: string, read: () => T): T {
+  try {
+    return read();
   } catch (error) {
     if (error instanceof SplitTreeFormatError) throw new SplitTreeFormatError(`${file}: ${error.path}`, error.message.replace(/^split tree \S+: /, ''));
+    if (error instanceof SplitTreeReplayError) throw new SplitTreeReplayError(`${file}: ${error.path}`, error.message.replace(/^split tree \S+: /, ''));
     throw error;
   }
 }

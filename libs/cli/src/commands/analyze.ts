@@ -5,8 +5,8 @@ import {
   f4Selection,
   familiesOf,
   familyStats,
+  checkSplitCover,
   paperSplits,
-  readSplitFile,
   splitCover,
   writeFigures,
   type FamilyStats,
@@ -16,6 +16,7 @@ import {
 } from '@fsnas/analysis';
 import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
 import { InvalidInputError, checkWritableDir } from '@fsnas/core';
+import { readSplitLeaves } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 
@@ -52,7 +53,9 @@ function loadSource(source: string, ds: Setting, allowPartial = false): Source {
     return { splits, coverage: Object.fromEntries([...familiesOf(splits, ds)].map(([metric, leaves]) => [metric, splitCover(leaves, `paper ${ds} ${metric}`)])) };
   }
   const file = resolve(source);
-  const families = readSplitFile(file, source.replace(/^.*\//, '').replace(/\.json$/, ''), { allowPartial, flag: '--allow-partial' });
+  const split = readSplitLeaves(file);
+  checkSplitCover(split.leaves, file, { allowPartial, flag: '--allow-partial' });
+  const families = new Map([[split.metric ?? source.replace(/^.*\//, '').replace(/\.json$/, ''), split.leaves]]);
   const coverage = Object.fromEntries([...families].map(([metric, leaves]) => [metric, splitCover(leaves, file)]));
   for (const c of Object.values(coverage)) {
     if (c.covered < c.total) {
