@@ -7,7 +7,7 @@ Prints one JSON object: {"torch": version, "threads": n, "model": "xautodl"|"own
 
 The single-architecture net is xautodl's `get_cell_based_tiny_net` (the NAS-Bench-201 code) when it
 imports; the masked supernet ("joint" mode: each edge = mean of all 5 ops, `none` skipped but counted)
-is this file's own small model, written from REFERENCE_SPEC §1 like the TypeScript one.
+is this file's own small model, written from docs/reference.md §1 like the TypeScript one.
 """
 import json
 import statistics

@@ -26,7 +26,7 @@ describe('F1 split diversity experiment', () => {
     const values = sink.rows[0]?.values ?? {};
     expect(values['families']).toBe(11);
     // On CIFAR-10 the 10 paper families use 4 level-0 groupings: {3}|rest (GM, params, random), {1,4}|{0,2,3}
-    // (gn, snip, grasp, jc), {0}|rest (lr, sf), {2,3}|{0,1,4} (ntk) — REFERENCE_SPEC §3.8.
+    // (gn, snip, grasp, jc), {0}|rest (lr, sf), {2,3}|{0,1,4} (ntk) — docs/reference.md §3.8.
     expect(values['distinct_level0_groupings']).toBe(4);
     expect(values['mean_leafset_distance']).toBeGreaterThan(0);
     const sim = result.similarity['cifar10']!;

@@ -85,7 +85,7 @@ describe('split structure of the paper’s families', () => {
     }
   });
 
-  it('level-0 groups match REFERENCE_SPEC §3.8', () => {
+  it('level-0 groups match docs/reference.md §3.8', () => {
     const expected: Record<string, string> = {
       gradient_matching: '{3}|{0,1,2,4}',
       grad_norm: '{1,4}|{0,2,3}',

@@ -94,7 +94,7 @@ function locateCifar10(options: LoadCifar10Options): Cifar10Location {
 
 /**
  * CIFAR-10: 50,000 train + 10,000 test images, 32×32 RGB. The official binary release is preferred:
- * the JPEG tar is a lossy re-encoding in a different image order (REFERENCE_SPEC §7, shared data README).
+ * the JPEG tar is a lossy re-encoding in a different image order (docs/reference.md §7, shared data README).
  */
 export function loadCifar10(options: LoadCifar10Options = {}): Dataset {
   const location = locateCifar10(options);

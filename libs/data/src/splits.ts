@@ -34,7 +34,7 @@ export function randomHalves(set: ImageSet, seed: number): Split {
 }
 
 /**
- * The one-shot search split (REFERENCE_SPEC §5.2): indices [0, ⌊fraction·n⌋) train, the rest
+ * The one-shot search split (docs/reference.md §5.2): indices [0, ⌊fraction·n⌋) train, the rest
  * validate, by index order. Note that for the JPEG tar the index order is sorted-path order, not the
  * official binary order, so the halves hold different images than the reference's.
  */

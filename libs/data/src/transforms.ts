@@ -9,7 +9,7 @@ export interface Normalization {
 
 const per255 = (r: number, g: number, b: number): [number, number, number] => [r / 255, g / 255, b / 255];
 
-/** The published constants (REFERENCE_SPEC §7). */
+/** The published constants (docs/reference.md §7). */
 export const NORMALIZATION = {
   /** NB201 / the reference's pkg/lib for CIFAR-10. */
   cifar10: { mean: per255(125.3, 123.0, 113.9), std: per255(63.0, 62.1, 66.7) },

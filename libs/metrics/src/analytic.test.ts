@@ -15,14 +15,14 @@ describe('analytic metrics', () => {
     for (const r of rows) expect(flops(r.arch)).toBe(Math.round((r.scores['flops'] as number) * 1e6));
   });
 
-  it('closed form: the supernet has 1,699,546 parameters (REFERENCE_SPEC §1.3)', () => {
+  it('closed form: the supernet has 1,699,546 parameters (docs/reference.md §1.3)', () => {
     expect(numParams(Mask.full())).toBe(1_699_546);
     // all-skip: stem conv+BN, two reduction blocks, last BN, classifier
     const skeleton = 3 * 9 * 16 + 32 + (9 * 16 * 32 + 64 + 9 * 32 * 32 + 64 + 16 * 32) + (9 * 32 * 64 + 128 + 9 * 64 * 64 + 128 + 32 * 64) + 128 + 64 * 10 + 10;
     expect(numParams(parseArch('|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'))).toBe(skeleton);
   });
 
-  it('reference num_params reads only row 0 of the mask (B5)', () => {
+  it('reference num_params reads only row 0 of the mask (docs/reference.md §9.5)', () => {
     const a = Mask.full().restrict(0, [3]);
     const b = a.restrict(1, [0]);
     expect(numParamsReference(a)).toBe(numParamsReference(b));

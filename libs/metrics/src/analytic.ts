@@ -13,7 +13,7 @@ export function numParams(mask: MaskLike, config: Partial<NetConfig> = {}): numb
 }
 
 /**
- * The reference's NParametersCollector (REFERENCE_SPEC §2.2, B5): its dummy cell never advances the
+ * The reference's NParametersCollector (docs/reference.md §2.2, §9.5): its dummy cell never advances the
  * row index, so every edge of every cell is built from row 0 of the mask.
  */
 export function numParamsReference(mask: MaskLike, config: Partial<NetConfig> = {}): number {
@@ -71,7 +71,7 @@ function skeletonFlops(cfg: NetConfig, imageSize: number): number {
 export const numParamsMetric = defineMetric({
   name: 'num_params',
   aliases: ['params', 'nparams'],
-  description: 'trainable parameters (analytic); reference mode reproduces the row-0 bug (B5)',
+  description: 'trainable parameters (analytic); reference mode reproduces the row-0 bug (docs/reference.md §9.5)',
   higherIsBetter: true,
   usesReference: true,
   cost: NO_FLOPS,

@@ -4,7 +4,7 @@ import { weightGradients } from './gradients';
 import type { NetworkInput } from './types';
 
 /**
- * The reference's GradientCollector matrix (REFERENCE_SPEC §2.2, B1): per batch, the gradient of
+ * The reference's GradientCollector matrix (docs/reference.md §2.2, §9.1): per batch, the gradient of
  * Σ logits (eval-mode BN) w.r.t. every Conv/Linear weight of the *full* supernet, each tensor in
  * PyTorch layout (conv OIHW, linear [out,in]) reshaped to (C, −1) — C = 16 and the pieces concatenated along
  * columns. Row r is the r-th contiguous 1/16 of every tensor: "rows" are parameter chunks, not samples.

@@ -15,7 +15,7 @@ export interface MetricDescriptor<N extends string = string> {
   readonly description: string;
   /** Direction in which the metric predicts higher accuracy (used by hybrids and reports). */
   readonly higherIsBetter: boolean;
-  /** Whether the reference normalises by the parent's value (REFERENCE_SPEC §2.3 use_ref). */
+  /** Whether the reference normalises by the parent's value (docs/reference.md §2.3 use_ref). */
   readonly usesReference: boolean;
   /** Analytic GFLOP of one evaluation on one network (the bench's share of peak). */
   readonly cost: CostModel;

@@ -17,7 +17,7 @@ export interface EdgeEvaluation {
 }
 
 export interface EdgeRequest {
-  /** The parent mask with exactly one allowed op on `edge` each (REFERENCE_SPEC §3.3). */
+  /** The parent mask with exactly one allowed op on `edge` each (docs/reference.md §3.3). */
   readonly candidates: readonly Mask[];
   /** The mask being split; metrics that use a reference evaluate it too. */
   readonly parent: Mask;

@@ -66,7 +66,7 @@ describe('EdgeMetric (few-shot interface)', () => {
     expect(Math.max(...(r.matrix[2] as number[]))).toBeGreaterThan(0);
   });
 
-  it('reference mode normalises by the parent, which only rescales the distances (B7)', async () => {
+  it('reference mode normalises by the parent, which only rescales the distances (docs/reference.md §9.7)', async () => {
     const plain = await createEdgeMetric('num_params', { ...settings, compat: 'reference', useReference: false }).evaluateEdge({ candidates, parent, edge: 0, seed: 0 });
     const normed = await createEdgeMetric('num_params', { ...settings, compat: 'reference' }).evaluateEdge({ candidates, parent, edge: 0, seed: 0 });
     const ratio = (normed.matrix[0]?.[3] as number) / (plain.matrix[0]?.[3] as number);
@@ -77,7 +77,7 @@ describe('EdgeMetric (few-shot interface)', () => {
         else expect(v / p).toBeCloseTo(ratio, 9);
       }),
     );
-    // nparams isolates nor_conv_3x3 at level 0: its value is far from the others (REFERENCE_SPEC §10.9)
+    // nparams isolates nor_conv_3x3 at level 0: its value is far from the others (docs/reference.md §10.9)
     const far = plain.values.map((v, i) => Math.min(...plain.values.filter((_, j) => j !== i).map((w) => Math.abs(v - w))));
     expect(far.indexOf(Math.max(...far))).toBe(3);
   });

@@ -11,7 +11,7 @@ import { resolveSettings, scoreMask, type MetricSettings, type ResolvedSettings 
 import type { MetricValue, NetworkInput } from './types';
 
 /**
- * The few-shot interface (REFERENCE_SPEC §2.1): evaluate the candidates of one split node.
+ * The few-shot interface (docs/reference.md §2.1): evaluate the candidates of one split node.
  *
  * - Weights: one network is initialised from the seed and copied into every candidate, so all share
  *   the same initial weights (names are shared across masks). It is the parent's network by default,
@@ -23,7 +23,7 @@ import type { MetricValue, NetworkInput } from './types';
  * - Matrix: a pairwise metric's similarity (`kind: 'similarity'`; gradient matching: cosine); |m_i − m_j| for the rest
  *   (`kind: 'distance'`), with the complex modulus for reference-mode jacob_cov. The reference's
  *   (m − m_ref)/m_ref normalisation (metrics that use the parent) is applied in reference mode only:
- *   it rescales the distances by 1/|m_ref| and cannot change a partition (B7).
+ *   it rescales the distances by 1/|m_ref| and cannot change a partition (docs/reference.md §9.7).
  */
 export interface EdgeMetricOptions extends MetricSettings {
   /** Evaluate the parent and normalise (reference mode default: the metric's use_ref). */

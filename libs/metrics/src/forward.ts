@@ -10,7 +10,7 @@ import { batchNorm, evalAffine, fastRelu, tf, type BatchNormParams, type NB201Ne
  * - synflow runs with BN removed, on |θ|, and must rescale between cells so that the product of
  *   ~50 layer gains (~1e50 at init) does not overflow float32 (tfjs on wasm has no float64).
  *
- * It follows the same semantics as `NB201Network.forward` (REFERENCE_SPEC §1.2–1.3, joint mode: an
+ * It follows the same semantics as `NB201Network.forward` (docs/reference.md §1.2–1.3, joint mode: an
  * edge is the mean of its allowed ops, `none` counting in the denominator); a unit test checks that
  * both give the same logits.
  */

@@ -9,7 +9,7 @@ import { defineMetric, pairwise } from './descriptor';
  * Default: cross-entropy gradients with train-mode BN, summed over batches; the cosine is taken over
  * the shared weights only (dot product and both norms), as GM-NAS compares "gradients on shared weights".
  *
- * Reference mode (REFERENCE_SPEC §2.3): Σ-logits gradients with eval BN, batches concatenated (not
+ * Reference mode (docs/reference.md §2.3): Σ-logits gradients with eval BN, batches concatenated (not
  * summed); the dot product runs over the shared weights (the split edge's other ops get exact zeros
  * in the reference) but each norm is over the candidate's *whole* gradient, its own op included.
  */

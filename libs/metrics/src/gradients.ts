@@ -6,7 +6,7 @@ import type { MetricValue, NetworkInput } from './types';
 import { NO_FLOPS, defineMetric } from './descriptor';
 
 /**
- * Weight-gradient metrics: grad_norm, snip, plain, grasp (NASLib measures/*.py; REFERENCE_SPEC §2.2).
+ * Weight-gradient metrics: grad_norm, snip, plain, grasp (NASLib measures/*.py; docs/reference.md §2.2).
  * "Weights" are the Conv and Linear weight tensors only (no biases, no BN), in module order, as both
  * NASLib's `get_layer_metric_array` and the reference's collectors select them.
  */
@@ -27,7 +27,7 @@ export interface WeightGradients {
 /**
  * BN mode of a metric's forward: NASLib's zero-cost measures run the fresh network in train mode
  * (batch statistics); the reference's gradient collectors put it in eval mode (running stats of a
- * fresh network: BN ≈ identity), REFERENCE_SPEC §2.1.
+ * fresh network: BN ≈ identity), docs/reference.md §2.1.
  */
 export function trainingMode(input: NetworkInput): boolean {
   return input.compat !== 'reference';

@@ -54,7 +54,7 @@ const REFERENCE_K = 1e-8;
  * with zero variance (an image whose output does not depend on it, e.g. `none` cutting the cell)
  * makes the correlations undefined: degenerate, −1e8 as NASLib.
  *
- * Reference mode (B1, B6): the rows are the 16 parameter chunks of the Σ-logits weight gradients
+ * Reference mode (docs/reference.md §9.1, §9.6): the rows are the 16 parameter chunks of the Σ-logits weight gradients
  * (eval BN), k = 1e-8, and the eigen-decomposition is complex: a slightly negative λ + k gives
  * ln|λ + k| + iπ. The imaginary part is returned too, so distances can use the complex modulus.
  */
@@ -137,7 +137,7 @@ export const jacobCovMetric = defineMetric({
   description: 'Mellor et al.: −Σ[ln(λ+k)+1/(λ+k)] of the input-Jacobian correlation',
   higherIsBetter: true,
   usesReference: true,
-  // Reference mode differentiates Σ logits w.r.t. the weights (chunk rows, B1); NASLib w.r.t. the input.
+  // Reference mode differentiates Σ logits w.r.t. the weights (chunk rows, docs/reference.md §9.1); NASLib w.r.t. the input.
   cost: (c) => (c.compat === 'reference' ? 3 : 2) * c.forward(c.batch),
   evaluation: { kind: 'network', compute: jacobCov },
 });

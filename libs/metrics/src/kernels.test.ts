@@ -39,7 +39,7 @@ describe('ntk_condition and linear_regions', () => {
     input.net.dispose();
   });
 
-  it('reference linear regions count one pattern per crop on the full network: 16 crops → 16 (B4)', () => {
+  it('reference linear regions count one pattern per crop on the full network: 16 crops → 16 (docs/reference.md §9.4)', () => {
     const input = tinyInput(ARCH, 'reference', tinyBatches(16, 1, 3, 32), 0, { C: 16, N: 5 });
     expect(linearRegions(input).value).toBe(16);
     input.net.dispose();

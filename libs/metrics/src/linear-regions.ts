@@ -14,7 +14,7 @@ export const TENAS_SAMPLES = 1000;
  * Default (TE-NAS): a thin network with the same mask (C=1, N=1, same seed), train-mode BN, on 1000
  * random-resized 3×3 crops of the batch images, one random channel copied to all three.
  *
- * Reference mode (B4): the candidate's own C=16/N=5 network on one 3×3 crop per batch image
+ * Reference mode (docs/reference.md §9.4): the candidate's own C=16/N=5 network on one 3×3 crop per batch image
  * (16 by default), after ToPILImage on the normalised tensor (×255 and a wrapping byte cast).
  * With ~20k ReLUs, 16 crops give 16 distinct patterns for every network, hence all ties. ReLUs of
  * removed ops are not recorded; they duplicate the pattern of a node another op already reads or add

@@ -11,7 +11,7 @@ import { defineMetric } from './descriptor';
  * so the sentinel is huge but finite, so that sums of distances stay finite.
  */
 export const NTK_DEGENERATE = 1e30;
-/** The reference's NaN replacement (REFERENCE_SPEC §2.3). */
+/** The reference's NaN replacement (docs/reference.md §2.3). */
 export const NTK_REFERENCE_NAN = 1e6;
 
 /**
@@ -19,7 +19,7 @@ export const NTK_REFERENCE_NAN = 1e6;
  * Σ logits w.r.t. every Conv/Linear weight (train-mode BN, one backward per image: costly, B passes),
  * condition number λ_max / λ_min of K (eigenvalues in float64).
  *
- * Reference mode (B1, B6): the rows of J are the 16 parameter chunks of the Σ-logits gradient (eval
+ * Reference mode (docs/reference.md §9.1, §9.6): the rows of J are the 16 parameter chunks of the Σ-logits gradient (eval
  * BN), per batch stacked; cond = λ_max/λ_min as computed, NaN → 1e6. It can be negative or infinite
  * when λ_min ≤ 0: a negative value is what the reference computes and is kept (flagged); an infinite
  * one becomes 1e6 (flagged), since an infinite distance would break the partition sums.

@@ -50,7 +50,7 @@ describe('synflow', () => {
     input.net.dispose();
   });
 
-  it('reference mode evaluates the complement of the mask (B2)', () => {
+  it('reference mode evaluates the complement of the mask (docs/reference.md §9.2)', () => {
     const m = Mask.full().restrict(0, [3]).restrict(1, [0, 1]);
     const c = complementMask(m);
     expect(c.allowedOps(0)).toEqual([0, 1, 2, 4]);

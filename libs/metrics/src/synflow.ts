@@ -22,7 +22,7 @@ const FULL_ROW = 0b11111;
  * Degenerate: if no path joins input and output (`none` cuts the cell), R does not depend on any
  * weight and the sum is 0; NASLib then returns 0 (it skips the log), which we keep, flagged.
  *
- * Reference mode (REFERENCE_SPEC §2.2, B2): the collector abs'es the whole state dict including the
+ * Reference mode (docs/reference.md §2.2, §9.2): the collector abs'es the whole state dict including the
  * mask, so −1000 becomes +1000 and each edge becomes the mean of its *removed* ops (a full row stays
  * full); BN stays in eval mode with running stats; no log. We evaluate that complement network with
  * the same weights and return the raw sum (in float64, where the reference's float32 could overflow).
@@ -98,7 +98,7 @@ export const synflowMetric = defineMetric({
   description: 'ln Σ |θ ⊙ ∂R/∂θ| on |θ|, BN off, ones input (log-space)',
   higherIsBetter: true,
   usesReference: true,
-  // One all-ones image, forward and backward; reference mode runs the complement network (B2).
+  // One all-ones image, forward and backward; reference mode runs the complement network (docs/reference.md §9.2).
   cost: (c) => 3 * (c.compat === 'reference' ? c.forward(1, { mask: complementMask(c.mask) }) : c.forward(1)),
   evaluation: { kind: 'network', compute: synflow },
 });

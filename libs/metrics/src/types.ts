@@ -4,7 +4,7 @@ import type { NB201Network } from '@fsnas/nn';
 
 /**
  * `naslib`: the published definitions as NAS-Bench-Suite-Zero computes them (default).
- * `reference`: the paper's code, bugs included (REFERENCE_SPEC §2, B1, B2, B4, B5), to reproduce its splits.
+ * `reference`: the paper's code, bugs included (docs/reference.md §2, §9.1, §9.2, §9.4, §9.5), to reproduce its splits.
  */
 export const COMPAT_MODES = ['naslib', 'reference'] as const;
 export type Compat = (typeof COMPAT_MODES)[number];

@@ -64,7 +64,7 @@ describe('paper splits', () => {
         const seen = new Uint8Array(NUM_ARCHS);
         for (const leaf of leaves) for (const key of leaf.keys()) seen[key]! += 1;
         expect(seen.every((count) => count === 1)).toBe(true);
-        // Three binary levels on edges 0..2 leave edges 3..5 full (REFERENCE_SPEC §1.7).
+        // Three binary levels on edges 0..2 leave edges 3..5 full (docs/reference.md §1.7).
         for (const leaf of leaves) expect(leaf.size % 125).toBe(0);
       }
     }

@@ -4,7 +4,7 @@ import { NUM_EDGES, NUM_OPS, OPS, edgeLabel, isOpId, type OpId } from './space';
 
 export class MaskError extends InvalidInputError {}
 
-/** Entry the reference code uses for a removed op in its 0/-1000 "arch-parameter" matrices (§1.5). */
+/** Entry the reference code uses for a removed op in its 0/-1000 "arch-parameter" matrices (docs/reference.md §1.5). */
 export const REFERENCE_REMOVED = -1000;
 
 /** Mask JSON nested deeper than this is refused before it is parsed. */

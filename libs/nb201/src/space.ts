@@ -1,4 +1,4 @@
-/** The NAS-Bench-201 cell search space: 5 operations on each of 6 edges (REFERENCE_SPEC §1.1–1.2). */
+/** The NAS-Bench-201 cell search space: 5 operations on each of 6 edges (docs/reference.md §1.1–1.2). */
 
 /** Operation names in the fixed column order used by masks, tables and the paper's code. */
 export const OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;

@@ -22,7 +22,7 @@ export interface CellParams {
 export type EdgeScalars = readonly tf.Scalar[] | undefined;
 
 /**
- * One NB201 cell (REFERENCE_SPEC §1.2): node i = Σ_{j<i} edge(i<-j)(node j); output node 3.
+ * One NB201 cell (docs/reference.md §1.2): node i = Σ_{j<i} edge(i<-j)(node j); output node 3.
  *
  * Speed: removed ops and `none` are never computed, and a known-zero node (every incoming op was
  * `none`) is tracked as `null` so that skip/pool/none on it cost nothing. ReLU of a node is computed

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@fsnas/core';
 import { Mask, type Arch } from '@fsnas/nb201';
 
-/** Shape of an NB201 network (REFERENCE_SPEC §1.3). */
+/** Shape of an NB201 network (docs/reference.md §1.3). */
 export interface NetConfig {
   /** Channels of the first stage; stages have C, 2C, 4C. Default 16. */
   C: number;
@@ -11,7 +11,7 @@ export interface NetConfig {
   classes: number;
   /**
    * Affine γ/β in the BNs inside cell ops. The stem, reduction-block and last BNs are always affine
-   * (§1.8). Convolutions never have a bias (search_pkg behaviour; xautodl adds one when non-affine).
+   * (docs/reference.md §1.8). Convolutions never have a bias (search_pkg behaviour; xautodl adds one when non-affine).
    */
   affine: boolean;
 }

@@ -11,7 +11,7 @@ export interface ParamGradients {
 
 /**
  * Gradients of a scalar `loss` w.r.t. a network's parameters, in module order. `weightsOnly`
- * selects the Conv/Linear weights (the 188 tensors gradient metrics use, REFERENCE_SPEC §1.3).
+ * selects the Conv/Linear weights (the 188 tensors gradient metrics use, docs/reference.md §1.3).
  * The caller owns (and disposes) the returned gradient tensors.
  */
 export function parameterGradients(net: NB201Network, loss: () => tf.Scalar, options: { weightsOnly?: boolean } = {}): ParamGradients {

@@ -1,7 +1,7 @@
 import { InvalidInputError, type Rng } from '@fsnas/core';
 
 /**
- * Weight-init schemes of the reference (REFERENCE_SPEC §2.1, `init_utils.py`). Conv/Linear weights
+ * Weight-init schemes of the reference (docs/reference.md §2.1, `init_utils.py`). Conv/Linear weights
  * only; biases are 0 and BN γ=1, β=0 under every scheme.
  */
 export const INIT_SCHEMES = ['kaiming_normal_fanin', 'kaiming_normal_fanout', 'normal'] as const;

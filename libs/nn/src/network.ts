@@ -56,7 +56,7 @@ interface Block {
 type Stage = { cells: CellParams[]; block?: Block };
 
 /**
- * An NB201 network (REFERENCE_SPEC §1.3) restricted to a mask: the masked supernet ("joint" mode)
+ * An NB201 network (docs/reference.md §1.3) restricted to a mask: the masked supernet ("joint" mode)
  * for a sub-supernet mask, a single-architecture network for a one-hot mask. Only the allowed
  * ops hold parameters and are computed. Images are NHWC float32 [B,H,W,3].
  */

@@ -13,8 +13,8 @@ export function maskVector(mask: Mask): Float32Array {
 }
 
 /**
- * Row-wise softmax over the mask's allowed entries, exactly 0 on removed ones (REFERENCE_SPEC §5.4,
- * invariant 11). Removed logits are replaced by a huge negative value *before* the softmax (so they
+ * Row-wise softmax over the mask's allowed entries, exactly 0 on removed ones (docs/reference.md §5.4,
+ * §10.11). Removed logits are replaced by a huge negative value *before* the softmax (so they
  * neither count in the normaliser nor receive gradient) and the result is multiplied by the mask so
  * that their weight is exactly 0, not merely tiny.
  */
@@ -44,7 +44,7 @@ export function maskedSoftmaxValues(logits: ArrayLike<number>, mask: Mask, tempe
   return out;
 }
 
-/** Per-row softmax over all 5 ops, ignoring the mask (what the reference "DSNAS" uses, B13). */
+/** Per-row softmax over all 5 ops, ignoring the mask (what the reference "DSNAS" uses, docs/reference.md §9.13). */
 export function fullSoftmaxValues(logits: ArrayLike<number>): Float64Array {
   const out = new Float64Array(ALPHA_SIZE);
   for (let e = 0; e < NUM_EDGES; e++) {
@@ -58,7 +58,7 @@ export function fullSoftmaxValues(logits: ArrayLike<number>): Float64Array {
 }
 
 /**
- * The genotype: per edge, the op with the largest logit among the allowed ones (invariant 11). Ties
+ * The genotype: per edge, the op with the largest logit among the allowed ones (docs/reference.md §10.11). Ties
  * go to the lower op id, which is what a first-max argmax does.
  */
 export function argmaxAllowed(logits: ArrayLike<number>, mask: Mask): Arch {
@@ -73,7 +73,7 @@ export function argmaxAllowed(logits: ArrayLike<number>, mask: Mask): Arch {
   return arch;
 }
 
-/** How each algorithm family initialises α (REFERENCE_SPEC §5.4–5.7). */
+/** How each algorithm family initialises α (docs/reference.md §5.4–5.7). */
 export type AlphaInit = { readonly mean: number; readonly std: number };
 
 export const ALPHA_INIT = {

@@ -63,7 +63,7 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
     validBatches: null,
     selectionBatches: 10,
     rspsArchs: 100,
-    description: 'paper: C=16, N=5, 32×32 CIFAR-10, 25k/25k index-order halves, batch 64, 50 epochs × 391 steps (docs/reference-method.md); needs a GPU backend (tfjs-node-gpu).',
+    description: 'paper: C=16, N=5, 32×32 CIFAR-10, 25k/25k index-order halves, batch 64, 50 epochs × 391 steps (docs/reference.md §11.4); needs a GPU backend (tfjs-node-gpu).',
   },
 };
 

@@ -4,7 +4,7 @@ import { DERIVATIONS, type Derivation } from './derive';
 
 /**
  * Everything that determines a search run (a checkpoint only resumes a run with the same config).
- * Defaults are the paper's (REFERENCE_SPEC §5.1); budgets.ts sets the size-related fields.
+ * Defaults are the paper's (docs/reference.md §5.1); budgets.ts sets the size-related fields.
  */
 export interface SearchConfig {
   readonly algo: AlgoName;
@@ -12,7 +12,7 @@ export interface SearchConfig {
   /** The (sub-)supernet as 0/1 rows. */
   readonly mask: readonly (readonly number[])[];
   readonly seed: number;
-  /** Network: C, cells per stage, classes. Cell BNs are non-affine (§5.1 `affine: False`). */
+  /** Network: C, cells per stage, classes. Cell BNs are non-affine (docs/reference.md §5.1 `affine: False`). */
   readonly net: { readonly C: number; readonly N: number; readonly classes: number };
   readonly epochs: number;
   readonly batchSize: number;

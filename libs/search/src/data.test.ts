@@ -12,7 +12,7 @@ function classSorted(source: string): Dataset {
 }
 
 describe('search data', () => {
-  it('binary source: the reference index-order halves (§5.2)', () => {
+  it('binary source: the reference index-order halves (docs/reference.md §5.2)', () => {
     const d = searchData(classSorted('binary:/x'), { imageSize: 32, imagesPerHalf: null });
     expect(d.train.n).toBe(100);
     expect(Array.from(d.train.labels.slice(0, 3))).toEqual([0, 0, 0]);
@@ -33,7 +33,7 @@ describe('search data', () => {
     expect(Array.from(downsample(set, 1).images)).toEqual([15, 15, 15]);
   });
 
-  it('budgets: paper is the §5 setting; laptop and smoke are smaller', () => {
+  it('budgets: paper is the docs/reference.md §5 setting; laptop and smoke are smaller', () => {
     expect(budgetSpec('paper')).toMatchObject({ net: { C: 16, N: 5 }, batchSize: 64, epochs: 50, imageSize: 32, imagesPerHalf: null, trainBatches: null });
     const c = budgetConfig('paper', { algo: 'darts', mask: [[1, 1, 1, 1, 1]] });
     expect(c).toMatchObject({ lr: 0.025, lrMin: 0.001, momentum: 0.9, weightDecay: 3e-4, gradClip: 5, archLr: 3e-4, archWeightDecay: 1e-3 });

@@ -6,7 +6,7 @@ export interface SearchData {
   readonly train: ImageSet;
   readonly valid: ImageSet;
   readonly normalization: Normalization;
-  /** Applied to both halves (the reference augments the "valid" half too, B14). */
+  /** Applied to both halves (the reference augments the "valid" half too, docs/reference.md §9.14). */
   readonly augment: Augmentation | false;
 }
 
@@ -14,7 +14,7 @@ export interface SearchData {
  * The search data of a budget: a 50/50 split of the training set, optionally a class-balanced subset
  * of `imagesPerHalf` images of each half (seed 0), optionally average-pooled to a smaller side.
  *
- * The split is the reference's index-order split (§5.2) when the images come from the official binary
+ * The split is the reference's index-order split (docs/reference.md §5.2) when the images come from the official binary
  * release, whose order is the reference's. The JPEG-tar source is ordered by class folder, so its index
  * order would put classes 0–4 in the train half and 5–9 in the valid half; it gets seeded random halves
  * (seed 0) instead.

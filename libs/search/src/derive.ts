@@ -9,7 +9,7 @@ import { accuracyOf, type Batch, type EdgeSpec, type SearchModel } from './super
 export const DERIVATIONS = ['argmax', 'perturbation'] as const;
 export type Derivation = (typeof DERIVATIONS)[number];
 
-/** The genotype of α: argmax over the allowed ops of each edge (invariant 11). */
+/** The genotype of α: argmax over the allowed ops of each edge (docs/reference.md §10.11). */
 export function argmaxDerive(model: SearchModel): Arch {
   return argmaxAllowed(model.alphaValues(), model.mask);
 }

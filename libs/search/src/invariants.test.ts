@@ -8,7 +8,7 @@ import { gdasTemperature, oneHot, snasTemperature } from './sampling';
 import { useCpu } from './testing';
 import { cosineLr } from './weight-optim';
 
-/** REFERENCE_SPEC §10 invariant 11 and the schedules of §5.1. */
+/** docs/reference.md §10.11 and the schedules of §5.1. */
 beforeAll(useCpu);
 
 const mask = Mask.fromRows([
@@ -20,7 +20,7 @@ const mask = Mask.fromRows([
   [0, 1, 1, 1, 1],
 ]);
 
-describe('invariant 11: search-side semantics', () => {
+describe('docs/reference.md §10.11: search-side semantics', () => {
   it('edge weights are the softmax over allowed ops, exactly 0 on removed ops', () => {
     const alpha = Array.from({ length: 30 }, (_, i) => Math.sin(i) * 3);
     const w = tf.tidy(() => maskedSoftmax(tf.tensor2d(alpha, [6, 5]), mask).arraySync());
@@ -66,7 +66,7 @@ describe('invariant 11: search-side semantics', () => {
         expect(g[e * 5 + op]).toBeCloseTo(expected / 4, 6);
       }
     }
-    // The softmax ignores the mask: removed ops get a non-zero gradient too (B13).
+    // The softmax ignores the mask: removed ops get a non-zero gradient too (docs/reference.md §9.13).
     expect(fullSoftmaxValues(alpha)[2]).toBeGreaterThan(0);
     expect(g[4]).not.toBe(0);
   });
@@ -103,7 +103,7 @@ describe('invariant 11: search-side semantics', () => {
   });
 });
 
-describe('optimisers and schedules (§5.1)', () => {
+describe('optimisers and schedules (docs/reference.md §5.1)', () => {
   it('cosine LR goes from 0.025 to 0.001 over 50 epochs', () => {
     expect(cosineLr(0, 50, 0.025, 0.001)).toBe(0.025);
     expect(cosineLr(25, 50, 0.025, 0.001)).toBeCloseTo(0.013, 12);

@@ -54,7 +54,7 @@ export function argmaxPath(scores: ArrayLike<number>, mask: Mask): Arch {
 
 /**
  * SNAS temperature of epoch e (0-based), the reference's TempScheduler: (1 − e/T)(max − min) + min,
- * clipped at min. With max 1, min 0.1 and T = 50 this is 1 − 0.9e/50 (invariant 11).
+ * clipped at min. With max 1, min 0.1 and T = 50 this is 1 − 0.9e/50 (docs/reference.md §10.11).
  */
 export function snasTemperature(epoch: number, totalEpochs: number, max = 1, min = 0.1): number {
   return Math.max(min, (1 - epoch / totalEpochs) * (max - min) + min);

@@ -73,7 +73,7 @@ export function streamSeed(seed: number, epoch: number, stream: number): number 
 const STREAM = { algorithm: 1, train: 2, valid: 3, eval: 4, select: 5, init: 6 } as const;
 
 /**
- * Runs one one-shot search on a (sub-)supernet (REFERENCE_SPEC §5.3): per epoch, `trainBatches`
+ * Runs one one-shot search on a (sub-)supernet (docs/reference.md §5.3): per epoch, `trainBatches`
  * steps (weights on the train half, α on the valid half as the algorithm defines), a validation
  * pass, derivation and benchmark lookup, checkpoint. Deterministic given the config and the backend.
  */
@@ -184,7 +184,7 @@ async function runEpoch(
     // Let the event loop breathe between steps (signals, test-runner RPC, progress output).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  // Validation: no gradient, train-mode BN (§5.3), sampling algorithms draw fresh paths per batch.
+  // Validation: no gradient, train-mode BN (docs/reference.md §5.3), sampling algorithms draw fresh paths per batch.
   const evalIter = new BatchIterator(data.valid, { ...iterOptions, seed: streamSeed(config.seed, epoch, STREAM.eval) });
   const nValid = config.validBatches ?? evalIter.batchesPerEpoch;
   let validLoss = 0;

@@ -22,7 +22,7 @@ export type EdgeSpec =
 
 /**
  * The searched (sub-)supernet: an NB201Network over the mask, its trainable parameters by stable
- * name, and the architecture logits α as a 6×5 tf.Variable shared by all cells (§1.8).
+ * name, and the architecture logits α as a 6×5 tf.Variable shared by all cells (docs/reference.md §1.8).
  */
 export class SearchModel {
   readonly net: NB201Network;
@@ -66,7 +66,7 @@ export class SearchModel {
     tf.tidy(() => this.alpha.assign(tf.tensor2d(Float32Array.from(values), [NUM_EDGES, NUM_OPS])));
   }
 
-  /** Logits for one forward (train-mode BN: batch statistics; §5.3 validates in train mode too). */
+  /** Logits for one forward (train-mode BN: batch statistics; docs/reference.md §5.3 validates in train mode too). */
   logits(x: tf.Tensor4D, spec: EdgeSpec, updateStats: boolean): tf.Tensor2D {
     const options = { training: true, updateStats, edgeWeights: spec.weights };
     if (spec.kind === 'mixed') return withMask(this.net, spec.mask ?? this.mask, () => this.net.forward(x, options).logits);

@@ -37,7 +37,7 @@ beforeAll(async () => {
   data = { train: labelled(randomImages(256, 8, 101)), valid: labelled(randomImages(256, 8, 102)) };
 });
 
-// The reference DARTS-2nd overwrites α with the hypergradient (B12), so it has no stable derivation to check here.
+// The reference DARTS-2nd overwrites α with the hypergradient (docs/reference.md §9.12), so it has no stable derivation to check here.
 const CASES = ALL_VARIANTS.filter(([a, c]) => !(a === 'darts2' && c === 'reference')).map(([a, c]) => [a, c] as [AlgoName, Compat]);
 
 describe('synthetic task with a known best op (edge 4 = nor_conv_3x3)', () => {

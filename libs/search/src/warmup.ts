@@ -16,7 +16,7 @@ export interface WarmupOptions {
 }
 
 /**
- * Warm-up of a (sub-)supernet between split levels (REFERENCE_SPEC §3.6): the budget's supernet
+ * Warm-up of a (sub-)supernet between split levels (docs/reference.md §3.6): the budget's supernet
  * training with uniform random single-path sampling (the RSPS weight step), starting from the parent's
  * trained weights when given. Returns a new network (the caller disposes it) of the budget's C and N,
  * so the metric that reads it must build its networks with the same shape.

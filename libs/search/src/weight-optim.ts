@@ -3,7 +3,7 @@ import { tf } from '@fsnas/nn';
 /**
  * SGD with (Nesterov) momentum and L2 weight decay, torch.optim.SGD semantics, for the supernet
  * weights. It mirrors `Sgd` of @fsnas/nn but keeps its momentum buffers addressable by parameter name,
- * which checkpoints (resume) and the reference "DARTS 2nd order" (it reads the raw buffer, B12) need;
+ * which checkpoints (resume) and the reference "DARTS 2nd order" (it reads the raw buffer, docs/reference.md §9.12) need;
  * @fsnas/nn's Sgd keeps them private.
  */
 export interface WeightSgdOptions {

@@ -2,7 +2,7 @@
 
 Run once (python3 libs/splitting/scripts/gen-fixtures.py) and commit the JSON: the TypeScript tests
 compare against it, so they do not need Python. The reference procedures below are transcribed from
-REFERENCE_SPEC.md §3.1, §3.4 and §3.5 (not from the reference repository) so that the fixtures pin
+docs/reference.md §3.1, §3.4 and §3.5 (not from the reference repository) so that the fixtures pin
 down exactly how they consume Python's `random` stream.
 """
 import itertools
@@ -21,7 +21,7 @@ def np_std(c):
 
 
 def ascending_split(m, b_list, drop_leaves, seed):
-    """§3.1 ascending_split."""
+    """docs/reference.md §3.1 ascending_split."""
     random.seed(seed)
     pool = sorted(b_list)
     q = m
@@ -52,7 +52,7 @@ def ascending_split(m, b_list, drop_leaves, seed):
 
 
 def construct_random_op_splits(ops, k, seed):
-    """§3.5 step 4."""
+    """docs/reference.md §3.5 step 3."""
     random.seed(seed)
     ops = list(ops)
     random.shuffle(ops)
@@ -72,7 +72,7 @@ def construct_random_op_splits(ops, k, seed):
 
 
 def random_splits(rows, child_idx, edges, level, seed, splits, mode, order, out, record):
-    """§3.5 random_splits, with the reference's child-index factor lookup."""
+    """docs/reference.md §3.5 random_splits, with the reference's child-index factor lookup."""
     random.seed(seed)
     s_it = random.choice(range(10000))
     random.seed(s_it)
@@ -98,7 +98,7 @@ def random_splits(rows, child_idx, edges, level, seed, splits, mode, order, out,
 
 
 def graph_cuts(ops, D, remaining):
-    """§3.4 enumeration, in the reference's insertion order."""
+    """docs/reference.md §3.4 enumeration, in the reference's insertion order."""
     n = len(ops)
     entries = []
     if remaining == 1:
@@ -158,7 +158,7 @@ def main():
                      'randbelow': below, 'choiceRange10000': choice, 'shuffle10': sh10, 'shuffle5then': sh5})
     fx['prng'] = prng
 
-    # Edge choice in metric splits, random mode (§3.2): reseed before every choice.
+    # Edge choice in metric splits, random mode (docs/reference.md §3.2): reseed before every choice.
     edge_orders = {}
     for s in [0, 1, 42, 777, 888, 999]:
         edges = list(range(6))

@@ -7,7 +7,7 @@ export interface PartitionBenchRow {
   /** Set partitions the exact solver scores: S(n, k), each once. */
   readonly partitions: number;
   readonly medianMs: number;
-  /** The reference's clusterize (ordered permutations, §3.4) on the same matrix, in the same run. */
+  /** The reference's clusterize (ordered permutations, docs/reference.md §3.4) on the same matrix, in the same run. */
   readonly referenceEnumerated: number;
   readonly referenceMedianMs: number;
   readonly speedup: number;

@@ -3,8 +3,8 @@ import { ascendingSplit, leafCount, treeShape } from './branching';
 import { BranchingError } from './errors';
 import { loadPythonFixtures } from './fixtures/python-reference';
 
-describe('ascendingSplit (REFERENCE_SPEC §3.1)', () => {
-  // The §3.1 table (b = [2], the CLI's default rand_seed 0).
+describe('ascendingSplit (docs/reference.md §3.1)', () => {
+  // The docs/reference.md §3.1 table (b = [2], the CLI's default rand_seed 0).
   const table: [number, number[][] | number][] = [
     [2, [[2]]],
     [4, [[2], [2, 2]]],
@@ -50,7 +50,7 @@ describe('ascendingSplit (REFERENCE_SPEC §3.1)', () => {
     expect(() => ascendingSplit({ leaves: 4, branching: [3] })).toThrow(/no way to give 3 last-level nodes/);
   });
 
-  it('looks factors up by index within the level (fixed) or by child index (reference bug B9)', () => {
+  it('looks factors up by index within the level (fixed) or by child index (reference bug docs/reference.md §9.9)', () => {
     const levels = ascendingSplit({ leaves: 5, branching: [2], seed: 0 }); // last level {1,1,1,2}
     const fixed = treeShape(levels, 'level-index');
     const ref = treeShape(levels, 'child-index');

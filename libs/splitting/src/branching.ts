@@ -2,7 +2,7 @@ import { BranchingError } from './errors';
 import { PythonRandom } from './python-random';
 
 /**
- * Branching trees (REFERENCE_SPEC §3.1): how many groups each split node makes, level by level.
+ * Branching trees (docs/reference.md §3.1): how many groups each split node makes, level by level.
  * `levels[ℓ][i]` is the factor of the i-th node of level ℓ (left to right, i.e. depth-first order).
  */
 export interface BranchingOptions {
@@ -95,7 +95,7 @@ function lastLevelFactors(used: readonly number[], width: number, m: number): nu
 export type FactorLookup =
   /** Fixed: by the node's index within its level. */
   | 'level-index'
-  /** Reference (bug B9): by the node's child index within its parent. */
+  /** Reference (bug docs/reference.md §9.9): by the node's child index within its parent. */
   | 'child-index';
 
 export interface ShapeNode {

@@ -7,7 +7,7 @@ export interface EdgeCandidates {
 }
 
 /**
- * Disjoint candidates (REFERENCE_SPEC §3.3): for each op still allowed on `edge`, the parent with
+ * Disjoint candidates (docs/reference.md §3.3): for each op still allowed on `edge`, the parent with
  * that edge restricted to the op alone. Their architecture sets are disjoint and cover the parent.
  */
 export function disjointCandidates(parent: Mask, edge: number): EdgeCandidates {

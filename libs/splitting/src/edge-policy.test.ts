@@ -38,7 +38,7 @@ describe('edge policies', () => {
   });
 });
 
-describe('disjoint candidates (§3.3)', () => {
+describe('disjoint candidates (docs/reference.md §3.3)', () => {
   it('keeps one allowed op each; the candidates partition the parent', () => {
     const parent = Mask.full().restrict(0, [3]).restrict(1, [0, 2, 4]);
     const { ops, candidates } = disjointCandidates(parent, 1);

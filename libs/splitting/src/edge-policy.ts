@@ -3,7 +3,7 @@ import { BranchingError } from './errors';
 import { PythonRandom } from './python-random';
 
 /**
- * Which edge each split node splits (REFERENCE_SPEC §3.2).
+ * Which edge each split node splits (docs/reference.md §3.2).
  * - `order`: level ℓ splits `edges[ℓ]` (the paper: 0, 1, 2).
  * - `random`: a seeded random order of edges, one per level.
  * - `metric`: as GM-NAS, each node evaluates every candidate edge it has not split yet and splits

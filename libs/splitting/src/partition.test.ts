@@ -40,7 +40,7 @@ function randomSymmetric(rng: Rng, n: number): number[][] {
   return m;
 }
 
-describe('reference clusterize (compat, invariant 6)', () => {
+describe('reference clusterize (compat, docs/reference.md §10.6)', () => {
   const ref = (matrix: number[][], k: number, kind: 'distance' | 'similarity') => bestPartition(matrix, { k, kind, tieBreak: 'reference' });
 
   it('values (0.1,0.5,0.2,0.9,1.0), D=−|Δ|: 2 groups [[3,4],[0,1,2]], 3 groups [[1],[0,2],[3,4]]', () => {
@@ -134,7 +134,7 @@ describe('exact partition (default)', () => {
     expect(() => bestPartition([[0, 1], [1]], { k: 2, kind: 'similarity' })).toThrow(/row 1/);
   });
 
-  it('is invariant to a positive rescaling of the matrix (why the reference normalisation cannot matter, invariant 10)', () => {
+  it('is invariant to a positive rescaling of the matrix (why the reference normalisation cannot matter, docs/reference.md §10.10)', () => {
     const rng = new Rng(11);
     for (let t = 0; t < 40; t++) {
       const m = randomSymmetric(rng, 5);

@@ -2,7 +2,7 @@ import type { MatrixKind } from '@fsnas/metrics';
 import { PartitionError } from './errors';
 
 /**
- * Exact partitioning of an edge's ops (REFERENCE_SPEC §3.4). Items are candidate positions 0..n-1;
+ * Exact partitioning of an edge's ops (docs/reference.md §3.4). Items are candidate positions 0..n-1;
  * the splitter maps them to op ids.
  *
  * Objective: minimise the cut Σ W[i][j] over pairs in different groups, with W = S for a similarity
@@ -159,7 +159,7 @@ function exactMinCut(W: number[][], k: number, bounds: { min: number; max: numbe
 }
 
 /**
- * The reference's clusterize (§3.4), entry for entry: for the last cut, group sizes s = 1..⌊n/2⌋
+ * The reference's clusterize (docs/reference.md §3.4), entry for entry: for the last cut, group sizes s = 1..⌊n/2⌋
  * and every ordered s-permutation p (itertools order) against the rest in original order; for
  * earlier cuts, s = 1..⌊n/2⌋−1 and recursion on the rest. The first entry with the minimum total
  * wins, so the small group comes first, in ascending order. Sums are accumulated in the same order

@@ -3,7 +3,7 @@
  * `_randbelow`, `choice`, `shuffle` and `random()`.
  *
  * Why not the project's `Rng`: the paper's random splits and its branching trees were drawn with
- * Python's global `random`, and reproducing them exactly (REFERENCE_SPEC §3.1, §3.5, invariant 7)
+ * Python's global `random`, and reproducing them exactly (docs/reference.md §3.1, §3.5, §10.7)
  * needs the same stream and the same way of turning it into integers. Tests compare against values
  * produced by real CPython (fixtures/python-reference.json, made by scripts/gen-fixtures.py).
  */

@@ -10,7 +10,7 @@ import { firstRows, paperFamily } from './testing/paper';
 const paperRandom = (seed: number) =>
   randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed, compat: 'reference' });
 
-describe('random splits (§3.5, invariant 7)', () => {
+describe('random splits (docs/reference.md §3.5, §10.7)', () => {
   it('seed 888 reproduces the invariant-7 rows of all 8 leaves', () => {
     expect(splitTreeLeaves(paperRandom(888)).map(firstRows)).toEqual([
       [[3], [0, 1], [0, 2, 4]],

@@ -9,7 +9,7 @@ import type { SplitNodeRecord, SplitTreeDocument } from './split-tree';
 export const RANDOM_METRIC = 'random';
 
 /**
- * `construct_random_op_splits(ops, k, seed)` (REFERENCE_SPEC §3.5 step 4), drawing from `rng`:
+ * `construct_random_op_splits(ops, k, seed)` (docs/reference.md §3.5 step 3), drawing from `rng`:
  * reseed, shuffle the ops, put the first n−k into uniformly random groups, give every still-empty
  * group the next op, and put the remaining ops into random groups. Groups keep insertion order.
  * (The reference crashes when n = k; this gives each op its own group, in shuffled order.)
@@ -29,12 +29,12 @@ export function constructRandomOpSplits(rng: PythonRandom, ops: readonly number[
 }
 
 /**
- * Random splits (REFERENCE_SPEC §3.5, the `random` "metric"), bit-exact with the reference's use
+ * Random splits (docs/reference.md §3.5, the `random` "metric"), bit-exact with the reference's use
  * of Python's global `random`:
  *   seed(node seed); s = choice(range(10000)); seed(s); [random edges: edge = choice(remaining)];
  *   groups = construct_random_op_splits(ops, k, node seed);
  *   child i's seed = choice(range(10000·(i+1))), drawn only after child i−1's whole subtree ran.
- * The root's seed is the run seed. Outside compat mode only the B9 factor lookup differs.
+ * The root's seed is the run seed. Outside compat mode only the docs/reference.md §9.9 factor lookup differs.
  * Edge policy `metric` makes no sense without a metric and is rejected.
  */
 export function randomSplit(options: SplitPlanOptions): SplitTreeDocument {

@@ -23,7 +23,7 @@ const paperOptions = (metric: EdgeMetric, extra: Partial<SplitOptions> = {}): Sp
 });
 
 describe('dummy-network parameter count (test helper for num_params)', () => {
-  it('the full supernet without the row-0 bug has 1,699,546 parameters (invariant 4)', () => {
+  it('the full supernet without the row-0 bug has 1,699,546 parameters (docs/reference.md §10.4)', () => {
     expect(dummyNetworkParams(Mask.full(), { rowZeroBug: false })).toBe(1_699_546);
     expect(dummyNetworkParams(Mask.full())).toBe(1_699_546);
   });
@@ -35,7 +35,7 @@ describe('dummy-network parameter count (test helper for num_params)', () => {
 });
 
 describe('paper splits of data-independent metrics (compat reference, edges 0,1,2)', () => {
-  it('num_params reproduces the paper CIFAR-10 leaves exactly, in order (invariant 9)', async () => {
+  it('num_params reproduces the paper CIFAR-10 leaves exactly, in order (docs/reference.md §10.9)', async () => {
     const tree = await splitSupernet(paperOptions(numParamsReference()));
     expect(tree.root.groups).toEqual([[3], [0, 1, 2, 4]]);
     for (const child of tree.root.children) {
@@ -165,7 +165,7 @@ describe('splitSupernet', () => {
     expect(fixed.calls).toHaveLength(3 + 1); // 3 upper nodes + the one k=2 node on the last level
     const ref = hashScalarMetric();
     const r = await splitSupernet(paperOptions(ref, { leaves: 5 }));
-    expect(r.leaves).toHaveLength(4); // B9: factors looked up by child index
+    expect(r.leaves).toHaveLength(4); // docs/reference.md §9.9: factors looked up by child index
     expect(ref.calls).toHaveLength(7);
   });
 

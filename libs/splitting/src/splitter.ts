@@ -19,7 +19,7 @@ import {
 import { UNKNOWN_METRIC_SETTINGS, type CompatMode, type SplitMetricSettings, type SplitSettings, type SplitTreeOptions } from './split-settings';
 
 /**
- * Optional training of the node's supernet before its metric is evaluated (REFERENCE_SPEC §3.6;
+ * Optional training of the node's supernet before its metric is evaluated (docs/reference.md §3.6;
  * off by default, as in every shipped config; the search library's `warmupSupernet` is one). Called
  * once per node with the node's mask, level and its parent node's trained weights (none at the root);
  * the returned network is what the metric's candidates start from and what the children continue
@@ -115,7 +115,7 @@ export function planSplit(options: SplitPlanOptions): SplitPlan {
  * The seed handed to the metric at a node: a hash of (run seed, level, index in level). Nodes are
  * independent of evaluation order, so a re-run (or a resumed run) gives every node the same seed.
  * The reference instead seeds torch once and lets nodes consume one stream, which is not
- * reproducible anyway (REFERENCE_SPEC §2.1).
+ * reproducible anyway (docs/reference.md §2.1).
  */
 export function nodeSeed(seed: number, level: number, indexInLevel: number): number {
   const lo = seed % 4294967296;
@@ -154,12 +154,12 @@ export function checkEvaluation(metric: string, where: string, n: number, ev: Ed
 }
 
 /**
- * Split a supernet with a metric (REFERENCE_SPEC §3.5): depth-first, each node evaluates the
+ * Split a supernet with a metric (docs/reference.md §3.5): depth-first, each node evaluates the
  * disjoint candidates of its edge, partitions the ops exactly, and recurses into the groups in
  * order, so leaf idx = Σ c_ℓ·Π(factors below) with group 0 first.
  *
  * Differences from the reference outside compat mode: the factor of a node is read by its index in
- * its level (B9), nodes with k = 1 skip the metric call, ties break towards balance, and every node
+ * its level (docs/reference.md §9.9), nodes with k = 1 skip the metric call, ties break towards balance, and every node
  * gets its own derived metric seed.
  */
 export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDocument> {

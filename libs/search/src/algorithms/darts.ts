@@ -7,7 +7,7 @@ import type { Algorithm } from './types';
  * DARTS, first order (Liu et al. 2019): edge weights = masked softmax(α); the weights step on the
  * train loss, then α steps on ∇α L_val(w_{t+1}, α).
  *
- * `compat: 'reference'` (B11): the reference never zeroes α.grad between the weight backward and the
+ * `compat: 'reference'` (docs/reference.md §9.11): the reference never zeroes α.grad between the weight backward and the
  * arch backward, so α moves along ∇α L_train(w_t) + ∇α L_val(w_{t+1}).
  */
 export const darts: Algorithm = {

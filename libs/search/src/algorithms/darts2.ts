@@ -11,7 +11,7 @@ import type { Algorithm, StepContext } from './types';
  * ε = 0.01 / ‖∇_{w'} L_val‖ (DARTS paper §2.3). w' is the plain gradient step (no momentum, no weight
  * decay), as the brief defines it.
  *
- * `compat: 'reference'` (B12): ξ = 0.01 fixed, w' = w − ξ(m + ∇w L_train + wd·w) with the raw momentum
+ * `compat: 'reference'` (docs/reference.md §9.12): ξ = 0.01 fixed, w' = w − ξ(m + ∇w L_train + wd·w) with the raw momentum
  * buffer m, ε = 0.001/‖g‖; the hypergradient then *overwrites* α's values and Adam steps with the
  * stale ∇α L_train(w_t) left from the weight backward.
  */

@@ -18,7 +18,7 @@ import type { Algorithm, StepContext, StepResult } from './types';
  * i.e. the score function ∇α log p(Z) weighted by the first-order effect of the sampled op on the loss
  * (∂L/∂m_e = ⟨∂L/∂x_j, O_s(x_i)⟩), not by the loss itself.
  *
- * `compat: 'reference'` (B13) is the reference's "DSNAS": weights trained on the mean loss of 5 sampled
+ * `compat: 'reference'` (docs/reference.md §9.13) is the reference's "DSNAS": weights trained on the mean loss of 5 sampled
  * paths; α from REINFORCE with a leave-one-out-style baseline on the valid batch,
  * ∇α = Σ_k (P_k − softmax(α))(ℓ_k − ℓ̄)/(5 − 1) with the softmax over all 5 ops (mask ignored), skipped
  * once every edge holds a single op; after each epoch an edge whose top-2 α gap among allowed ops is
@@ -108,7 +108,7 @@ export function pathLoss(model: SearchModel, batch: Batch, path: Arch): number {
 }
 
 /**
- * The reference's REINFORCE-LOO gradient (invariant 11): Σ_k (P_k − softmax(α))(ℓ_k − ℓ̄)/(K − 1),
+ * The reference's REINFORCE-LOO gradient (docs/reference.md §10.11): Σ_k (P_k − softmax(α))(ℓ_k − ℓ̄)/(K − 1),
  * with softmax over all 5 ops of each edge, whatever the mask.
  */
 export function reinforceLooGradient(alpha: ArrayLike<number>, paths: readonly Arch[], losses: readonly number[]): Float32Array {

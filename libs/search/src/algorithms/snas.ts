@@ -9,10 +9,10 @@ import type { Algorithm, StepContext } from './types';
 /**
  * SNAS (Xie et al. 2019) as the reference configures it: per forward, edge weights are a soft
  * Gumbel-softmax sample softmax_allowed((α + G)/λ), one sample per step, λ = 1 − 0.9e/50 over 50 epochs
- * (TempScheduler, §5.6); no resource term. α steps on ∇α of the valid loss through the
+ * (TempScheduler, docs/reference.md §5.6); no resource term. α steps on ∇α of the valid loss through the
  * reparameterised sample (fresh noise).
  *
- * `compat: 'reference'` (B11): α.grad also keeps the train-loss gradient of the weight step's sample.
+ * `compat: 'reference'` (docs/reference.md §9.11): α.grad also keeps the train-loss gradient of the weight step's sample.
  */
 export const snas: Algorithm = {
   name: 'snas',

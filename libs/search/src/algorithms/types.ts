@@ -9,12 +9,12 @@ export type AlgoName = (typeof ALGORITHMS)[number];
 
 /**
  * `spec`: the algorithms as their papers define them. `reference`: the paper's code as it ran
- * (REFERENCE_SPEC §9 B11–B13), for darts, darts2, snas and dsnas only.
+ * (docs/reference.md §9.11–9.13), for darts, darts2, snas and dsnas only.
  */
 export const COMPATS = ['spec', 'reference'] as const;
 export type Compat = (typeof COMPATS)[number];
 
-/** Algorithm hyper-parameters (defaults in search-config.ts, from REFERENCE_SPEC §5.1). */
+/** Algorithm hyper-parameters (defaults in search-config.ts, from docs/reference.md §5.1). */
 export interface AlgorithmOptions {
   /** SNAS temperature schedule: max → min over the run (1 → 0.1). */
   readonly snasTau: { readonly max: number; readonly min: number };

@@ -31,8 +31,8 @@ export function opParams(op: number, C: number): number {
 }
 
 /**
- * The reference's `nparams` value (REFERENCE_SPEC §2.2): parameters of a DummyNBNetwork that
- * instantiates only allowed ops, C=16, N=5, affine BN, with the row-0 bug (B5): every edge of every
+ * The reference's `nparams` value (docs/reference.md §2.2): parameters of a DummyNBNetwork that
+ * instantiates only allowed ops, C=16, N=5, affine BN, with the row-0 bug (docs/reference.md §9.5): every edge of every
  * cell uses row 0 of the mask. Stem conv3x3(3→16)+BN; two ResNet blocks (a, b: ReLUConvBN 3x3;
  * shortcut AvgPool + conv1x1, no BN); last BN; Linear(64→classes) with bias.
  */

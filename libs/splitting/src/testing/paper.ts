@@ -10,5 +10,5 @@ export function paperFamily(dataset: string, metric: string): Mask[] {
   return family.map((rows) => Mask.fromRows(rows));
 }
 
-/** Rows 0..2 of a mask as op lists, the form invariant 7 quotes. */
+/** Rows 0..2 of a mask as op lists, the form docs/reference.md §10.7 quotes. */
 export const firstRows = (m: Mask): number[][] => [0, 1, 2].map((e) => m.allowedOps(e));
