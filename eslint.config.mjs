@@ -13,7 +13,8 @@ const allowed = {
   'lib:search': ['lib:core', 'lib:nb201', 'lib:nn', 'lib:data', 'lib:benchmark'],
   'lib:analysis': ['lib:core', 'lib:nb201', 'lib:benchmark', 'lib:splitting'],
   'lib:tracking': ['lib:core'],
-  'lib:experiments': ['lib:core', 'lib:tracking'],
+  // experiments builds the run context (tables, splits, images, backend) that findings' runs read.
+  'lib:experiments': ['lib:core', 'lib:tracking', 'lib:nb201', 'lib:benchmark', 'lib:data', 'lib:nn', 'lib:splitting'],
 };
 const libs = Object.keys(allowed);
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { workspaceRoot } from '@fsnas/core';
 import { f1Finding } from '@fsnas/experiment-f1-split-diversity';
 import { f2Finding } from '@fsnas/experiment-f2-oneshot-on-splits';
-import { f3Finding } from '@fsnas/experiment-f3-distribution';
+import { finding as f3Finding } from '@fsnas/finding-f3-distribution';
 import { f4Finding } from '@fsnas/experiment-f4-selection';
 import { runFinding, type Finding } from '@fsnas/experiments';
 import { SERVER_HOOK_TIMEOUT_MS, ensurePythonEnv, startTestServer, type TestServer } from '@fsnas/tracking';

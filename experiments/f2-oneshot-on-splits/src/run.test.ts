@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRunInputs } from '@fsnas/experiments';
 import { describe, expect, it } from 'vitest';
 import { F2_CONFIG, f2Finding, planF2 } from './index';
 
@@ -25,7 +26,7 @@ describe('F2 plan', () => {
   it.skipIf(process.env['FSNAS_F2_E2E'] !== '1')('executes one smoke search (FSNAS_F2_E2E=1: needs CIFAR-10)', async () => {
     const rows: Record<string, number>[] = [];
     const [first] = planF2(F2_CONFIG.smoke);
-    await f2Finding.execute(first!, { run: { logMetrics: async (v: Readonly<Record<string, number>>) => void rows.push({ ...v }) } as never, outDir: mkdtempSync(join(tmpdir(), 'fsnas-f2-')), budget: 'smoke' });
+    await f2Finding.execute(first!, { run: { logMetrics: async (v: Readonly<Record<string, number>>) => void rows.push({ ...v }) } as never, outDir: mkdtempSync(join(tmpdir(), 'fsnas-f2-')), budget: 'smoke', inputs: createRunInputs() });
     expect(rows.at(-1)?.['accuracy_test']).toBeGreaterThan(0);
   });
 });

@@ -105,6 +105,7 @@ export async function executeF2(config: F2RunConfig, run: MetricSink, outDir: st
 export const f2Finding: Finding<F2RunConfig> = {
   id: 'F2-oneshot-on-splits',
   claim: 'One-shot search (DARTS, DARTS-2nd, SNAS, DSNAS, GDAS, RSPS) restricted to a metric-driven sub-supernet finds better architectures than on the full space.',
+  order: 50,
   describeBudget(budget: Budget): string {
     const c = F2_CONFIG[budget];
     const n = planF2(c).length;

@@ -86,6 +86,7 @@ export async function executeF4(config: F4RunConfig, run: MetricSink, outDir: st
 export const f4Finding: Finding<F4RunConfig> = {
   id: 'F4-selection',
   claim: 'The proposed sub-supernet selection methods are flawed.',
+  order: 40,
   describeBudget(budget: Budget): string {
     const c = F4_CONFIG[budget];
     return `${c.datasets.join(', ')} × ${c.metrics === 'all' ? 'all 10 paper families' : c.metrics.join(', ')}; methods oracle, random, best-mean@${c.samples}, successive halving (max/mean), zero-cost ${c.proxy ?? '(off)'}; ${c.seeds} seeds; benchmark look-ups only`;

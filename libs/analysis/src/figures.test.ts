@@ -1,7 +1,5 @@
-import { Benchmark } from '@fsnas/benchmark';
-import { loadPaperSplits } from '@fsnas/nb201';
 import { describe, expect, it } from 'vitest';
-import { f3Distribution, groupedBoxFigure, type FigureSpec } from './index';
+import { groupedBoxFigure, type FigureSpec } from './index';
 
 const titleOf = (axis: unknown): string | undefined => ((axis as { title?: { text?: string } } | undefined)?.title?.text);
 
@@ -18,12 +16,5 @@ describe('box plots', () => {
     const stats = { q1: 1, median: 2, q3: 3, lowerfence: 0, upperfence: 4, mean: 2 };
     const one = groupedBoxFigure({ title: 't', categories: ['a', 'b'], series: [{ name: 'only', boxes: [stats, null] }], xTitle: 'category', yTitle: 'value', legendTitle: 'series' });
     expectLegendAndAxisTitles(one, 'category', 'value', 'series');
-  });
-
-  it("F3's accuracy boxes name the leaves in the legend and title both axes", () => {
-    const f3 = f3Distribution(Benchmark.load({ hw: false }), loadPaperSplits(), 'cifar10');
-    const figure = f3.figures['f3-accuracy-boxes-cifar10'] as FigureSpec;
-    expectLegendAndAxisTitles(figure, 'split (metric family)', 'test accuracy (%)', 'leaf');
-    expect(figure.data.map((t) => t['name'])).toEqual(Array.from({ length: 8 }, (_, i) => `leaf ${i}`));
   });
 });

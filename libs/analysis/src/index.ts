@@ -7,6 +7,5 @@ export * from './figures';
 export * from './render';
 export * from './findings/f1-split-diversity';
 export * from './findings/f2-oneshot';
-export * from './findings/f3-distribution';
 export * from './findings/f4-selection';
 export * from './tables';

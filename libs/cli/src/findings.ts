@@ -2,7 +2,7 @@ import { InvalidInputError } from '@fsnas/core';
 import type { Finding } from '@fsnas/experiments';
 import { f1Finding } from '@fsnas/experiment-f1-split-diversity';
 import { f2Finding } from '@fsnas/experiment-f2-oneshot-on-splits';
-import { f3Finding } from '@fsnas/experiment-f3-distribution';
+import { finding as f3Finding } from '@fsnas/finding-f3-distribution';
 import { f4Finding } from '@fsnas/experiment-f4-selection';
 
 /** Every paper finding `fsnas reproduce` knows, in the order it runs them. */

@@ -1,4 +1,5 @@
 import type { ActiveRun } from '@fsnas/tracking';
+import type { RunInputs } from './run-inputs';
 
 /**
  * How much compute a reproduction spends. `smoke` runs in seconds (tests), `laptop` fits this machine
@@ -44,6 +45,8 @@ export interface RunContext {
   /** A fresh local folder for this run's files (tables, figures); the runner uploads it as artifacts. */
   readonly outDir: string;
   readonly budget: Budget;
+  /** The tables, splits, images and backend the run reads, loaded once by whoever runs the finding. */
+  readonly inputs: RunInputs;
 }
 
 /**
@@ -56,6 +59,11 @@ export interface Finding<C = unknown> {
   readonly id: string;
   /** The claim of the paper the finding tests, in one sentence. */
   readonly claim: string;
+  /**
+   * Where `reproduce` runs it: findings run by ascending order, so a stage whose results others read
+   * (the splits stage, 0) comes first. F1 10, F3 30, F4 40, F2 50 (the searches, longest) last.
+   */
+  readonly order: number;
   describeBudget(budget: Budget): string;
   plan(budget: Budget): readonly PlannedRun<C>[];
   /**

@@ -5,3 +5,5 @@ export * from './results';
 export * from './workers';
 export * from './worker-run';
 export * from './run-snapshot';
+export * from './result-schema';
+export * from './run-inputs';

@@ -25,6 +25,7 @@ function cubes(id: string, executed: string[]): Finding<{ x: number }> {
   return {
     id,
     claim: 'cubes keep their sign',
+    order: 0,
     parallel: true,
     describeBudget: () => 'four numbers',
     plan: () => [1, 2, 3, 4].map((x) => ({ name: `x/${x}`, config: { x }, tags: { x: String(x) } })),

@@ -17,6 +17,7 @@ let executions = 0;
 const squares: Finding<{ x: number }> = {
   id: 'T0-squares',
   claim: 'squares are non-negative',
+  order: 0,
   describeBudget: (budget) => (budget === 'smoke' ? 'two numbers' : 'three numbers'),
   plan: (budget) => (budget === 'smoke' ? [1, 2] : [1, 2, 3]).map((x) => ({ name: `x=${x}`, config: { x }, tags: { x: String(x) } })),
   async execute(planned, { run, outDir }) {

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { InvalidInputError, Progress, writableDataDir, writeFileAtomic } from '@fsnas/core';
 import { Tracker, acquireLock, runKey, type ActiveRun, type TrackerOptions } from '@fsnas/tracking';
 import type { Budget, Finding, PlannedRun } from './finding';
+import { createRunInputs, type RunInputs } from './run-inputs';
 import { fsnasSource, gitCommit } from './provenance';
 import { readWorkerResult, replayCalls, runRecorder, workerCalls, workerResultFile, type ResultFile, type WorkerTask } from './worker-run';
 import { inParallel } from './workers';
@@ -27,6 +28,8 @@ export interface RunFindingOptions {
   readonly source?: string;
   /** Worker processes for a `parallel` finding's runs; without it (or with 1 job) runs are computed here, one by one. */
   readonly workers?: RunWorkers;
+  /** What the runs computed here read; default: a fresh context of the data folder (workers build their own). */
+  readonly inputs?: RunInputs;
 }
 
 /** How runFinding computes runs in worker processes (the CLI spawns `fsnas reproduce-worker`). */
@@ -77,6 +80,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
   const progress = new Progress({ label: finding.id, total: planned.length, unit: 'run' });
   const commit = gitCommit();
   const runs: FindingReport['runs'][number][] = [];
+  const inputs = options.inputs ?? createRunInputs();
   const workers = finding.parallel === true && options.workers !== undefined && options.workers.jobs > 1 ? options.workers : undefined;
   const one = async (index: number): Promise<void> => {
     const p = planned[index] as PlannedRun<C>;
@@ -92,7 +96,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
         // A resumed run recomputes its files from scratch: they are deterministic in the config.
         rmSync(runDir, { recursive: true, force: true });
         mkdirSync(runDir, { recursive: true });
-        await finding.execute(p, { run, outDir: runDir, budget: options.budget });
+        await finding.execute(p, { run, outDir: runDir, budget: options.budget, inputs });
       }
       for (const file of filesUnder(runDir)) await run.logArtifact(file, relative(runDir, file));
     };
@@ -125,7 +129,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
  * of a rerun never compute the same run at once: the second waits, finds the first one's result and
  * returns without computing.
  */
-export async function executeWorkerTask<C>(finding: Finding<C>, task: WorkerTask): Promise<'computed' | 'found'> {
+export async function executeWorkerTask<C>(finding: Finding<C>, task: WorkerTask, inputs: RunInputs = createRunInputs()): Promise<'computed' | 'found'> {
   const planned = finding.plan(task.budget).find((p) => p.name === task.run);
   if (!planned) throw new InvalidInputError(`${finding.id} (${task.budget}) plans no run named '${task.run}'`);
   if (runKey(findingRunConfig(finding.id, task.budget, planned.config)) !== task.key) throw new InvalidInputError(`${finding.id} run '${task.run}' no longer has run key ${task.key}: the plan changed under the parent`);
@@ -137,7 +141,7 @@ export async function executeWorkerTask<C>(finding: Finding<C>, task: WorkerTask
     rmSync(task.outDir, { recursive: true, force: true });
     mkdirSync(task.outDir, { recursive: true });
     const recorder = runRecorder();
-    await finding.execute(planned, { run: recorder, outDir: task.outDir, budget: task.budget });
+    await finding.execute(planned, { run: recorder, outDir: task.outDir, budget: task.budget, inputs });
     writeFileAtomic(task.result, `${JSON.stringify({ key: task.key, calls: recorder.calls } satisfies ResultFile)}\n`);
     return 'computed';
   } finally {

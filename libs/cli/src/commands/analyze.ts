@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import {
   f1SplitDiversity,
-  f3Distribution,
   f4Selection,
   familiesOf,
   familyStats,
@@ -15,6 +14,7 @@ import {
   type SplitsByDataset,
 } from '@fsnas/analysis';
 import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
+import { f3Distribution } from '@fsnas/finding-f3-distribution';
 import { InvalidInputError, checkWritableDir } from '@fsnas/core';
 import { readSplitLeaves } from '@fsnas/splitting';
 import type { Command } from 'commander';

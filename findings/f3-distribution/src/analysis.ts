@@ -1,8 +1,7 @@
 import { isSetting, type Benchmark } from '@fsnas/benchmark';
 import { InvalidInputError, kendallTau, spearman } from '@fsnas/core';
-import { groupedBarFigure, groupedBoxFigure, heatmapFigure, type BoxStats, type FigureSpec } from '../figures';
-import { familyStats, type FamilyStats } from '../leaf-stats';
-import { familiesOf, type SplitsByDataset } from '../splits';
+import { familiesOf, familyStats, groupedBarFigure, groupedBoxFigure, heatmapFigure, type BoxStats, type FamilyStats, type FigureSpec, type SplitsByDataset } from '@fsnas/analysis';
+import { f3FigureNames } from './schema';
 
 /** One row per (metric, leaf): the per-leaf table of F3. */
 export interface F3LeafRow {
@@ -170,8 +169,9 @@ function f3Figures(dataset: string, stats: Readonly<Record<string, FamilyStats>>
     const l = leafOf(metric, i);
     return l ? f(l) : null;
   };
+  const name = f3FigureNames(dataset);
   return {
-    [`f3-accuracy-boxes-${dataset}`]: groupedBoxFigure({
+    [name.accuracyBoxes]: groupedBoxFigure({
       title: `Test accuracy inside each leaf (${dataset}; box = quartiles, whiskers = 5%/95%, dashed = mean)`,
       categories: names,
       series: leafIds.map((i) => ({ name: `leaf ${i}`, boxes: names.map((m) => box(m, i)) })),
@@ -181,14 +181,14 @@ function f3Figures(dataset: string, stats: Readonly<Record<string, FamilyStats>>
       width: 1500,
       height: 620,
     }),
-    [`f3-leaf-sizes-${dataset}`]: groupedBarFigure({
+    [name.leafSizes]: groupedBarFigure({
       title: `Leaf sizes (architectures per sub-supernet, ${dataset})`,
       categories: names,
       series: leafIds.map((i) => ({ name: `leaf ${i}`, values: names.map((m) => cell(m, i, (l) => l.size) ?? 0) })),
       yTitle: 'architectures',
       barmode: 'stack',
     }),
-    [`f3-top-archs-${dataset}`]: heatmapFigure({
+    [name.topArchs]: heatmapFigure({
       title: `Where the global top-5% architectures fall (${dataset}; cell: top-1% / top-5% count, ★ = global best)`,
       x: leafIds.map((i) => `leaf ${i}`),
       y: names,
@@ -201,7 +201,7 @@ function f3Figures(dataset: string, stats: Readonly<Record<string, FamilyStats>>
       colorbarTitle: 'top-5% count',
       width: 1000,
     }),
-    [`f3-leaf-means-${dataset}`]: heatmapFigure({
+    [name.leafMeans]: heatmapFigure({
       title: `Mean test accuracy of each leaf (${dataset}; ★ = holds the global best)`,
       x: leafIds.map((i) => `leaf ${i}`),
       y: names,
