@@ -4,7 +4,7 @@ import { adapterForward } from './forward';
 import { slogdet } from './linalg';
 import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
 import { defineMetric } from './descriptor';
-import { NUM_EDGES, type Mask } from '@fsnas/nb201';
+import { NUM_EDGES, isConvOp, type Mask } from '@fsnas/nb201';
 import type { NetConfig } from '@fsnas/nn';
 
 /**
@@ -143,7 +143,7 @@ function reluUnits(mask: Mask, config: NetConfig, imageSize: number): number {
   let units = 0;
   let hw = imageSize * imageSize;
   let convOps = 0;
-  for (let e = 0; e < NUM_EDGES; e++) for (const op of mask.allowedOps(e)) if (op === 2 || op === 3) convOps++;
+  for (let e = 0; e < NUM_EDGES; e++) for (const op of mask.allowedOps(e)) if (isConvOp(op)) convOps++;
   for (let s = 0; s < 3; s++) {
     const c = config.C << s;
     if (s > 0) {

@@ -1,4 +1,4 @@
-import { Mask, NUM_EDGES } from '@fsnas/nb201';
+import { Mask, NUM_EDGES, opSpec, type OpKind } from '@fsnas/nb201';
 import { countParameters, forwardMacs, resolveNetConfig, toMask, type MaskLike, type NetConfig } from '@fsnas/nn';
 import { NO_FLOPS, defineMetric } from './descriptor';
 
@@ -31,6 +31,9 @@ export function numParamsReference(mask: MaskLike, config: Partial<NetConfig> = 
  */
 const NASLIB_DEFAULT_SKELETON_FLOPS = 160_832;
 
+/** Non-MAC operations per output element of each op in NASLib's counter (see flops). */
+const ELEMENTWISE_FLOPS: Record<OpKind, number> = { none: 0, skip: 0, conv: 3, pool: 9 };
+
 /**
  * FLOPs in NASLib's convention (its `flops` column, in units of 1, not millions): convolution and
  * classifier multiply-accumulates counted once, plus 3 operations per output element of every
@@ -48,8 +51,7 @@ export function flops(mask: MaskLike, config: Partial<NetConfig> = {}, imageSize
     let perCell = 0;
     for (let e = 0; e < NUM_EDGES; e++) {
       for (const op of m.allowedOps(e)) {
-        if (op === 2 || op === 3) perCell += 3 * elements;
-        else if (op === 4) perCell += 9 * elements;
+        perCell += ELEMENTWISE_FLOPS[opSpec(op).kind] * elements;
       }
     }
     total += cfg.N * perCell;

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@fsnas/core';
-import { EDGES, NUM_EDGES, OPS } from '@fsnas/nb201';
+import { EDGES, NUM_EDGES, OPS, opSpec } from '@fsnas/nb201';
 import { batchNorm, evalAffine, fastRelu, tf, type BatchNormParams, type NB201Network } from '@fsnas/nn';
 
 /**
@@ -115,9 +115,10 @@ export function adapterForward(net: NB201Network, x: tf.Tensor4D, options: Adapt
         const src = nodes[edge.from] as tf.Tensor4D;
         const parts: tf.Tensor4D[] = [];
         for (const op of ops) {
-          if (op === 1) parts.push(src);
-          else if (op === 2 || op === 3) parts.push(reluConvBn(src, `${name}.edge${e}.${OPS[op]}`, 1));
-          else if (op === 4) parts.push(tf.avgPool(src, 3, 1, 'same'));
+          const { kind } = opSpec(op);
+          if (kind === 'skip') parts.push(src);
+          else if (kind === 'conv') parts.push(reluConvBn(src, `${name}.edge${e}.${OPS[op]}`, 1));
+          else if (kind === 'pool') parts.push(tf.avgPool(src, 3, 1, 'same'));
         }
         if (parts.length === 0) continue;
         const sum = parts.length === 1 ? (parts[0] as tf.Tensor4D) : tf.addN(parts);

@@ -2,3 +2,4 @@ export * from './space';
 export * from './arch';
 export * from './mask';
 export * from './paper-splits';
+export * from './ops';

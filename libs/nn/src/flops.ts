@@ -1,4 +1,4 @@
-import { NUM_EDGES } from '@fsnas/nb201';
+import { NUM_EDGES, opMacs } from '@fsnas/nb201';
 import { resolveNetConfig, toMask, type MaskLike, type NetConfig } from './config';
 
 /**
@@ -21,8 +21,7 @@ export function forwardMacs(maskLike: MaskLike, partial: Partial<NetConfig> = {}
     let perCell = 0;
     for (let e = 0; e < NUM_EDGES; e++) {
       for (const op of mask.allowedOps(e)) {
-        if (op === 2) perCell += hw * c * c;
-        if (op === 3) perCell += hw * 9 * c * c;
+        perCell += opMacs(op, c, hw);
       }
     }
     macs += cfg.N * perCell;

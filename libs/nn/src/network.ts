@@ -1,5 +1,5 @@
 import { Rng, InvalidInputError } from '@fsnas/core';
-import { NUM_EDGES, NUM_OPS, OPS, type Mask } from '@fsnas/nb201';
+import { NUM_EDGES, NUM_OPS, opSpec, type Mask, type OpKind } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, type BatchNormParams } from './bn';
 import { cellForward, type CellParams, type EdgeScalars } from './cell';
@@ -60,6 +60,9 @@ type Stage = { cells: CellParams[]; block?: Block };
  * for a sub-supernet mask, a single-architecture network for a one-hot mask. Only the allowed
  * ops hold parameters and are computed. Images are NHWC float32 [B,H,W,3].
  */
+/** Activation buffers each op adds to a cell's training footprint (see trainingBytes). */
+const ACTIVATION_BUFFERS: Record<OpKind, number> = { none: 0, skip: 0, conv: 2, pool: 1 };
+
 export class NB201Network {
   readonly config: NetConfig;
   readonly mask: Mask;
@@ -104,7 +107,8 @@ export class NB201Network {
     for (let e = 0; e < NUM_EDGES; e++) {
       const row: (ConvBN | undefined)[] = new Array<ConvBN | undefined>(NUM_OPS).fill(undefined);
       for (const op of this.mask.allowedOps(e)) {
-        if (op === 2 || op === 3) row[op] = this.convBN(`${name}.edge${e}.${OPS[op]}`, op === 2 ? 1 : 3, c, c, 1, affine, init, rng);
+        const spec = opSpec(op);
+        if (spec.kind === 'conv') row[op] = this.convBN(`${name}.edge${e}.${spec.name}`, spec.kernel, c, c, 1, affine, init, rng);
       }
       convs.push(row);
     }
@@ -184,7 +188,7 @@ export class NB201Network {
   trainingBytes(x: tf.Tensor4D): number {
     const [b, h, w] = x.shape;
     let perCell = 6;
-    for (let e = 0; e < NUM_EDGES; e++) for (const op of this.mask.allowedOps(e)) perCell += op === 2 || op === 3 ? 2 : op === 4 ? 1 : 0;
+    for (let e = 0; e < NUM_EDGES; e++) for (const op of this.mask.allowedOps(e)) perCell += ACTIVATION_BUFFERS[opSpec(op).kind];
     return 4.5 * perCell * b * h * w * this.config.C * 4 * this.config.N * (1 + 0.5 + 0.25);
   }
 

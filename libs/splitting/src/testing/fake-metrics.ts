@@ -1,5 +1,5 @@
 import type { EdgeEvaluation, EdgeMetric, EdgeRequest } from '@fsnas/metrics';
-import { Mask, NUM_EDGES, NUM_OPS } from '@fsnas/nb201';
+import { Mask, NUM_EDGES, NUM_OPS, opParamCount } from '@fsnas/nb201';
 
 /**
  * Test-only metrics. They are deterministic functions of the candidate masks, so splits built on
@@ -25,9 +25,7 @@ export function scalarMetric(name: string, value: (candidate: Mask, request: Edg
 
 /** Parameters of one NB201 op at C channels (ReLU-Conv(no bias)-BN(affine)); none/skip/pool have none. */
 export function opParams(op: number, C: number): number {
-  if (op === 2) return C * C + 2 * C;
-  if (op === 3) return 9 * C * C + 2 * C;
-  return 0;
+  return opParamCount(op, C);
 }
 
 /**
