@@ -4,12 +4,12 @@ import { relaunchWithCudaLibraries } from '@fsnas/nn';
 import { EXIT, debugEnabled, describeFailure } from './cli-kit';
 import { registerCommands } from './commands';
 
+// A worker of `reproduce`/`split`/`validate --jobs` stops when the command that started it dies.
+exitWithParent();
+
 // Where tfjs-node-gpu is built, the CUDA libraries must be on LD_LIBRARY_PATH from the process's start.
 const relaunched = await relaunchWithCudaLibraries();
 if (relaunched !== undefined) process.exit(relaunched);
-
-// A worker of `reproduce`/`split`/`validate --jobs` stops when the command that started it dies.
-exitWithParent();
 
 const program = new Command('fsnas')
   .description('Metric-driven few-shot neural architecture search on NAS-Bench-201')

@@ -120,4 +120,25 @@ describe('exitWithParent', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a worker whose parent died before it reached the guard (its imports still loading) exits at the guard', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsnas-orphan-'));
+    const pidFile = join(dir, 'worker.pid');
+    const guarded = join(dir, 'guarded');
+    // The worker records its pid, then waits for the parent's death before calling the guard, as a
+    // worker busy importing would: the channel's 'disconnect' has fired with nobody listening.
+    const worker = `const fs = await import('node:fs'); fs.writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); const parent = process.ppid; while (fs.existsSync('/proc/' + parent)) await new Promise((r) => setTimeout(r, 20)); await new Promise((r) => setTimeout(r, 200)); const { exitWithParent } = await import(${JSON.stringify(workers)}); exitWithParent(); fs.writeFileSync(${JSON.stringify(guarded)}, 'computing on'); setInterval(() => {}, 1000);`;
+    const parent = `const { runWorker } = await import(${JSON.stringify(workers)}); await runWorker(['--import', 'tsx', '--input-type=module', '-e', ${JSON.stringify(worker)}], { threads: 1, label: 'w' });`;
+    const middle = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', parent], { stdio: 'ignore' });
+    try {
+      await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', 'the worker to start', 30_000);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      middle.kill('SIGKILL');
+      await until(() => !running(pid), `worker ${pid} to exit at the guard`, 20_000);
+      expect(existsSync(guarded)).toBe(false);
+    } finally {
+      middle.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

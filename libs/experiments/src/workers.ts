@@ -67,6 +67,9 @@ export async function inParallel<T>(items: readonly T[], jobs: number, task: (it
   if (errors.length) throw errors[0];
 }
 
+/** Set by the pool in each worker's environment: the parent's pid (a worker's own children do not inherit the role). */
+const POOL_PARENT_ENV = 'FSNAS_POOL_PARENT';
+
 export interface WorkerOptions {
   /** Compute threads of the child: its FSNAS_THREADS. */
   readonly threads: number;
@@ -87,7 +90,8 @@ export function runWorker(args: readonly string[], options: WorkerOptions): Prom
   return new Promise((resolve, reject) => {
     // The IPC channel carries no messages: it closes when this process dies, however it dies (even
     // SIGKILL), which is how the child knows to stop (exitWithParent).
-    const child = spawn(process.execPath, args, { env: { ...(options.env ?? process.env), FSNAS_THREADS: String(options.threads) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const env = { ...(options.env ?? process.env), FSNAS_THREADS: String(options.threads), [POOL_PARENT_ENV]: String(process.pid) };
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const out: Buffer[] = [];
     let lastLine = '';
     // Piped, so present; the typings of a 4-entry stdio cannot say so.
@@ -111,13 +115,20 @@ export function runWorker(args: readonly string[], options: WorkerOptions): Prom
  * In a worker of this pool, exit as soon as the parent is gone, instead of computing on as an
  * orphan for nobody (a killed `reproduce` would otherwise leave its workers holding the cores).
  * Nothing is lost: a worker's finished part is in its checkpoint, written atomically, and the rerun
- * resumes from it. A process not started by the pool (no IPC channel) is left alone.
+ * resumes from it. A process not started by the pool is left alone.
+ *
+ * The parent may die before the worker gets here (its imports take seconds): the channel's
+ * 'disconnect' has then already fired and `process.channel` is gone, so the pool's mark in the
+ * environment, not the channel, says that this is a worker, and a closed channel means exit now.
  */
 export function exitWithParent(): void {
-  if (!process.channel) return;
+  const parent = process.env[POOL_PARENT_ENV];
+  if (parent === undefined) return;
+  delete process.env[POOL_PARENT_ENV];
+  if (!process.connected || process.ppid !== Number(parent)) process.exit(EXIT_PARENT_GONE);
   process.once('disconnect', () => process.exit(EXIT_PARENT_GONE));
   // After the listener, which refs the channel: the channel alone must not keep a finished worker alive.
-  process.channel.unref();
+  process.channel?.unref();
 }
 
 /** A worker's exit status when its parent died (128 + SIGHUP, the shell's status for a hung-up session). */
