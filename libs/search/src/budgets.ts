@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@fsnas/core';
-import { DEFAULT_ALGORITHM_OPTIONS, PAPER_HYPERPARAMETERS, type SearchConfig } from './config';
-import type { AlgoName, Compat } from './algorithms';
+import { PAPER_HYPERPARAMETERS, type SearchConfig } from './config';
+import { algorithmOptions, type AlgoName, type AlgorithmOverrides, type Compat } from './algorithms';
 
 export const SEARCH_BUDGETS = ['smoke', 'laptop', 'paper'] as const;
 export type SearchBudget = (typeof SEARCH_BUDGETS)[number];
@@ -18,7 +18,8 @@ export interface BudgetSpec {
   readonly trainBatches: number | null;
   readonly validBatches: number | null;
   readonly selectionBatches: number;
-  readonly rspsArchs: number;
+  /** Algorithm options scaled to the budget (the rest are the paper's). */
+  readonly algorithms: AlgorithmOverrides;
   readonly description: string;
 }
 
@@ -33,7 +34,7 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
     trainBatches: 3,
     validBatches: 2,
     selectionBatches: 1,
-    rspsArchs: 8,
+    algorithms: { rsps: { archs: 8 } },
     description: 'smoke: C=4, N=1, 8×8 images (4×4-average-pooled CIFAR-10), 256+256 images (class-balanced), batch 16, 2 epochs × 3 steps; checks the plumbing only.',
   },
   laptop: {
@@ -46,7 +47,7 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
     trainBatches: 20,
     validBatches: 4,
     selectionBatches: 2,
-    rspsArchs: 30,
+    algorithms: { rsps: { archs: 30 } },
     description:
       'laptop: C=8, N=1 (3 cells + 2 reduction blocks instead of 15 + 2), 16×16 images (2×2-average-pooled CIFAR-10, crop pad 2), ' +
       'a class-balanced 2,560-image subset of each half, batch 64, 4 epochs × 20 steps (80 steps vs 19,550), 4 validation batches per epoch; ' +
@@ -62,7 +63,7 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
     trainBatches: null,
     validBatches: null,
     selectionBatches: 10,
-    rspsArchs: 100,
+    algorithms: {},
     description: 'paper: C=16, N=5, 32×32 CIFAR-10, 25k/25k index-order halves, batch 64, 50 epochs × 391 steps (docs/reference.md §11.4); needs a GPU backend (tfjs-node-gpu).',
   },
 };
@@ -86,9 +87,8 @@ export function budgetConfig(budget: SearchBudget, run: { algo: AlgoName; compat
     trainBatches: b.trainBatches,
     validBatches: b.validBatches,
     ...PAPER_HYPERPARAMETERS,
-    algorithm: DEFAULT_ALGORITHM_OPTIONS,
+    algorithm: algorithmOptions(run.algo, b.algorithms),
     derivation: 'argmax',
     selectionBatches: b.selectionBatches,
-    rspsArchs: b.rspsArchs,
   };
 }

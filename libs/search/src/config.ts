@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@fsnas/core';
-import { ALGORITHMS, COMPATS, hasReferenceVariant, type AlgoName, type AlgorithmOptions, type Compat } from './algorithms';
+import { COMPATS, checkAlgorithmChoice, type AlgoName, type AlgorithmOptions, type Compat } from './algorithms';
 import { DERIVATIONS, type Derivation } from './derive';
 
 /**
@@ -30,21 +30,12 @@ export interface SearchConfig {
   readonly archLr: number;
   readonly archBetas: readonly [number, number];
   readonly archWeightDecay: number;
+  /** The options of `algo` (its definition's defaults, a budget's sizes applied). */
   readonly algorithm: AlgorithmOptions;
   readonly derivation: Derivation;
   /** Batches the perturbation selection and RSPS evaluation score on. */
   readonly selectionBatches: number;
-  /** RSPS: architectures sampled and scored per derivation. */
-  readonly rspsArchs: number;
 }
-
-export const DEFAULT_ALGORITHM_OPTIONS: AlgorithmOptions = {
-  snasTau: { max: 1, min: 0.1 },
-  gdasTau: { max: 10, min: 0.1 },
-  dsnasSamples: 5,
-  dsnasThreshold: 0.8,
-  darts2Epsilon: 0.01,
-};
 
 export const PAPER_HYPERPARAMETERS = {
   lr: 0.025,
@@ -58,15 +49,13 @@ export const PAPER_HYPERPARAMETERS = {
 } as const;
 
 export function validateConfig(c: SearchConfig): SearchConfig {
-  if (!(ALGORITHMS as readonly string[]).includes(c.algo)) throw new InvalidInputError(`algo must be one of ${ALGORITHMS.join('|')}, got '${c.algo}'`);
   if (!(COMPATS as readonly string[]).includes(c.compat)) throw new InvalidInputError(`compat must be spec|reference, got '${c.compat}'`);
-  if (c.compat === 'reference' && !hasReferenceVariant(c.algo)) throw new InvalidInputError(`--compat reference exists for darts, darts2, snas and dsnas only, not ${c.algo}`);
+  checkAlgorithmChoice(c);
   if (!(DERIVATIONS as readonly string[]).includes(c.derivation)) throw new InvalidInputError(`derivation must be argmax|perturbation, got '${c.derivation}'`);
   for (const [k, v] of [
     ['epochs', c.epochs],
     ['batchSize', c.batchSize],
     ['selectionBatches', c.selectionBatches],
-    ['rspsArchs', c.rspsArchs],
   ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
   }

@@ -1,6 +1,6 @@
 import { makeImageSet, type Dataset } from '@fsnas/data';
 import { describe, expect, it } from 'vitest';
-import { budgetConfig, budgetSpec, BUDGET_SPECS } from './budgets';
+import { budgetConfig, budgetSpec, BUDGET_SPECS, SEARCH_BUDGETS } from './budgets';
 import { downsample, searchData } from './data';
 
 function classSorted(source: string): Dataset {
@@ -39,5 +39,11 @@ describe('search data', () => {
     expect(c).toMatchObject({ lr: 0.025, lrMin: 0.001, momentum: 0.9, weightDecay: 3e-4, gradClip: 5, archLr: 3e-4, archWeightDecay: 1e-3 });
     expect(BUDGET_SPECS.laptop.net.C).toBeLessThan(16);
     expect(() => budgetSpec('huge')).toThrow(/--budget/);
+  });
+
+  it('budgets size the RSPS derivation (smoke 8, laptop 30 sampled archs; paper the RSPS default, 100) and leave the other algorithms at their defaults', () => {
+    const mask = [[1, 1, 1, 1, 1]];
+    expect(SEARCH_BUDGETS.map((b) => budgetConfig(b, { algo: 'rsps', mask }).algorithm)).toEqual([{ archs: 8 }, { archs: 30 }, { archs: 100 }]);
+    expect(SEARCH_BUDGETS.map((b) => budgetConfig(b, { algo: 'snas', mask }).algorithm)).toEqual(SEARCH_BUDGETS.map(() => ({ tau: { max: 1, min: 0.1 } })));
   });
 });

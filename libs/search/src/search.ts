@@ -3,11 +3,11 @@ import { BatchIterator } from '@fsnas/data';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { clipGradNorm, tf, type NB201Network } from '@fsnas/nn';
 import { ArchAdam, initAlphas } from './alphas';
-import { algorithm, type Algorithm, type StepContext } from './algorithms';
+import { createAlgorithm, type Algorithm, type StepContext } from './algorithms';
 import { configHash, describeConfigChange, readCheckpoint, writeCheckpoint, type TensorRecord } from './checkpoint';
 import { validateConfig, type SearchConfig } from './config';
 import type { SearchData } from './data';
-import { argmaxDerive, evaluateSpec, perturbationDerive, sampledArchSelection } from './derive';
+import { argmaxDerive, evaluateSpec, perturbationDerive } from './derive';
 import { SearchModel, type Batch } from './supernet';
 import { WeightSgd, cosineLr } from './weight-optim';
 
@@ -80,7 +80,7 @@ const STREAM = { algorithm: 1, train: 2, valid: 3, eval: 4, select: 5, init: 6 }
 export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Promise<SearchResult> {
   const config = validateConfig(configIn);
   const started = performance.now();
-  const algo = algorithm(config.algo);
+  const algo = createAlgorithm(config);
   const mask = Mask.fromRows(config.mask);
   const log = hooks.log ?? ((line: string) => process.env['FSNAS_QUIET'] !== '1' && process.stderr.write(`${line}\n`));
   const { data } = hooks;
@@ -198,17 +198,17 @@ async function runEpoch(
   }
   const messages = algo.endEpoch?.(ctx) ?? [];
   let arch: Arch;
-  if (algo.deriveBySampling) {
-    const sel = sampledArchSelection(model, selection, config.rspsArchs, new Rng(streamSeed(config.seed, epoch, STREAM.select)));
-    arch = sel.arch;
-    messages.push(`sampled-architecture selection: best of ${sel.evaluated}, valid acc ${sel.acc.toFixed(4)}`);
+  if (algo.derive) {
+    const derived = algo.derive(model, selection, new Rng(streamSeed(config.seed, epoch, STREAM.select)));
+    arch = derived.arch;
+    messages.push(derived.message);
   } else {
     arch = config.derivation === 'perturbation' ? perturbationDerive(model, selection) : argmaxDerive(model);
   }
   return {
     epoch: epoch + 1,
     lr,
-    temperature: algo.temperature?.(epoch, config.epochs, config.algorithm) ?? null,
+    temperature: algo.temperature?.(epoch, config.epochs) ?? null,
     trainLoss,
     trainAcc,
     validLoss,
@@ -232,7 +232,6 @@ export function createStepContext(parts: { model: SearchModel; sgd: WeightSgd; a
     epochs: config.epochs,
     lr,
     compat: config.compat,
-    options: config.algorithm,
     applyWeightGrads(grads) {
       const clipped = clipGradNorm(grads, config.gradClip);
       tf.dispose(grads);

@@ -2,7 +2,7 @@ import { Mask, formatArch, parseArch, type OpId } from '@fsnas/nb201';
 import { buildNetwork, tf, type NB201Network } from '@fsnas/nn';
 import { makeBatch, makeImageSet, type ImageSet } from '@fsnas/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AlgoName, Compat } from './algorithms';
+import { algorithmOptions, type AlgoName, type Compat } from './algorithms';
 import { runSearch } from './search';
 import { ALL_VARIANTS, TEST_NORMALIZATION, randomImages, tinyConfig, useWasm } from './testing';
 
@@ -42,7 +42,7 @@ const CASES = ALL_VARIANTS.filter(([a, c]) => !(a === 'darts2' && c === 'referen
 
 describe('synthetic task with a known best op (edge 4 = nor_conv_3x3)', () => {
   it.each(CASES)('%s (%s) derives the teacher architecture', async (algo, compat) => {
-    const config = tinyConfig(algo, mask, { net: { C: 4, N: 1, classes: 10 }, epochs: 3, trainBatches: algo === 'gdas' ? 32 : 8, validBatches: 2, batchSize: 32, lr: 0.002, lrMin: 0.001, archLr: 0.02, rspsArchs: 5, selectionBatches: 2 }, compat);
+    const config = tinyConfig(algo, mask, { net: { C: 4, N: 1, classes: 10 }, epochs: 3, trainBatches: algo === 'gdas' ? 32 : 8, validBatches: 2, batchSize: 32, lr: 0.002, lrMin: 0.001, archLr: 0.02, algorithm: algorithmOptions(algo, { rsps: { archs: 5 } }), selectionBatches: 2 }, compat);
     const result = await runSearch(config, {
       data: { ...data, normalization: TEST_NORMALIZATION, augment: false },
       initWeights: (net) => net.copyFrom(teacher),

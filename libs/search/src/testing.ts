@@ -3,10 +3,10 @@ import { makeBatch, makeImageSet, toTensors, type ImageSet } from '@fsnas/data';
 import type { Mask } from '@fsnas/nb201';
 import { initBackend } from '@fsnas/nn';
 import type { SearchConfig } from './config';
-import { DEFAULT_ALGORITHM_OPTIONS, PAPER_HYPERPARAMETERS } from './config';
+import { PAPER_HYPERPARAMETERS } from './config';
 import type { SearchData } from './data';
 import type { Batch } from './supernet';
-import type { AlgoName, Compat } from './algorithms';
+import { ALGORITHMS, REFERENCE_VARIANTS, algorithmOptions, type AlgoName, type AlgorithmOverrides, type Compat } from './algorithms';
 
 /** Helpers for this library's tests (not exported from the index). */
 
@@ -41,6 +41,9 @@ export function batchOf(set: ImageSet, n: number): Batch {
   return toTensors(makeBatch(set, Array.from({ length: n }, (_, i) => i), { normalization: TEST_NORMALIZATION }));
 }
 
+/** Tiny searches score few sampled architectures. */
+const TINY_ALGORITHM_OPTIONS: AlgorithmOverrides = { rsps: { archs: 4 } };
+
 export function tinyConfig(algo: AlgoName, mask: Mask, over: Partial<SearchConfig> = {}, compat: Compat = 'spec'): SearchConfig {
   return {
     algo,
@@ -53,24 +56,12 @@ export function tinyConfig(algo: AlgoName, mask: Mask, over: Partial<SearchConfi
     trainBatches: 2,
     validBatches: 1,
     ...PAPER_HYPERPARAMETERS,
-    algorithm: DEFAULT_ALGORITHM_OPTIONS,
+    algorithm: algorithmOptions(algo, TINY_ALGORITHM_OPTIONS),
     derivation: 'argmax',
     selectionBatches: 1,
-    rspsArchs: 4,
     ...over,
   };
 }
 
 /** Every search variant: each algorithm as its paper defines it, and the reference code's variants. */
-export const ALL_VARIANTS: readonly (readonly [AlgoName, Compat])[] = [
-  ['darts', 'spec'],
-  ['darts2', 'spec'],
-  ['snas', 'spec'],
-  ['dsnas', 'spec'],
-  ['gdas', 'spec'],
-  ['rsps', 'spec'],
-  ['darts', 'reference'],
-  ['darts2', 'reference'],
-  ['snas', 'reference'],
-  ['dsnas', 'reference'],
-];
+export const ALL_VARIANTS: readonly (readonly [AlgoName, Compat])[] = [...ALGORITHMS.map((a) => [a, 'spec'] as const), ...REFERENCE_VARIANTS.map((a) => [a, 'reference'] as const)];

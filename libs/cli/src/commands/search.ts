@@ -3,7 +3,7 @@ import { InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, w
 import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
 import { initBackend, type BackendName } from '@fsnas/nn';
-import { ALGORITHMS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithm, budgetSpec, checkCheckpointPath, runBudgetSearch, type Compat, type Derivation, type SearchBudget } from '@fsnas/search';
+import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithmDefinition, budgetSpec, checkCheckpointPath, runBudgetSearch, type Compat, type Derivation, type SearchBudget } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -60,20 +60,20 @@ export function paperBudgetWarning(budget: SearchBudget, backend: BackendName, c
 export function registerSearchCommand(program: Command): Command {
   return program
     .command('search')
-    .description('one-shot NAS (DARTS, DARTS-2nd, SNAS, DSNAS, GDAS, RSPS) on a masked sub-supernet; reports the derived architecture and its NATS-Bench accuracy')
+    .description(`one-shot NAS (${ALGORITHM_DEFINITIONS.map((d) => d.title).join(', ')}) on a masked sub-supernet; reports the derived architecture and its NATS-Bench accuracy`)
     .requiredOption('--algo <name>', ALGORITHMS.join('|'))
     .option('--dataset <name>', 'search data (cifar10)', 'cifar10')
     .requiredOption('--mask <mask>', "'full', a JSON 6x5 0/1 matrix, or <split.json>:<leaf>")
     .option('--budget <name>', `${SEARCH_BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
     .option('--seed <n>', 'seed of weights, α, data order and samples', numericOption.nonNegativeInteger, 888)
-    .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (darts, darts2, snas, dsnas)`, 'spec')
+    .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (${ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ')})`, 'spec')
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
     .option('--out <dir>', 'folder of the result JSON file, written before anything is logged (default data/results/search)')
     .option('--mlflow', "log the run to MLflow (experiment 'search'; MLFLOW_TRACKING_URI, else the local server); the target is checked before the search starts")
     .option('--json', 'print the result as JSON')
     .action(async (options: SearchOptions) => {
-      const algo = algorithm(options.algo).name;
+      const algo = algorithmDefinition(options.algo).name;
       const budget = budgetSpec(options.budget).name;
       if (!(COMPATS as readonly string[]).includes(options.compat)) throw new InvalidInputError(`--compat must be ${COMPATS.join('|')}, got '${options.compat}'`);
       if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);

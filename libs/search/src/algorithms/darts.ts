@@ -1,7 +1,7 @@
 import { addInto, alphaGradient, dartsSpec, weightStep } from './common';
 import { ALPHA_INIT } from '../alphas';
 import type { Batch, SearchModel } from '../supernet';
-import type { Algorithm } from './types';
+import { defineAlgorithm } from './types';
 
 /**
  * DARTS, first order (Liu et al. 2019): edge weights = masked softmax(α); the weights step on the
@@ -10,18 +10,23 @@ import type { Algorithm } from './types';
  * `compat: 'reference'` (docs/reference.md §9.11): the reference never zeroes α.grad between the weight backward and the
  * arch backward, so α moves along ∇α L_train(w_t) + ∇α L_val(w_{t+1}).
  */
-export const darts: Algorithm = {
+export const darts = defineAlgorithm({
   name: 'darts',
-  alphaInit: ALPHA_INIT.darts,
-  step(ctx, train, valid) {
-    const reference = ctx.compat === 'reference';
-    const w = weightStep(ctx, train, () => dartsSpec(ctx.model), reference);
-    const g = dartsArchGradient(ctx.model, valid);
-    ctx.applyArchGrad(w.alphaGrad ? addInto(w.alphaGrad, g) : g);
-    return w;
-  },
-  evalSpec: (ctx) => dartsSpec(ctx.model),
-};
+  title: 'DARTS',
+  defaults: {},
+  reference: 'docs/reference.md §9.11: α.grad keeps the weight step\'s ∇α L_train',
+  create: () => ({
+    alphaInit: ALPHA_INIT.darts,
+    step(ctx, train, valid) {
+      const reference = ctx.compat === 'reference';
+      const w = weightStep(ctx, train, () => dartsSpec(ctx.model), reference);
+      const g = dartsArchGradient(ctx.model, valid);
+      ctx.applyArchGrad(w.alphaGrad ? addInto(w.alphaGrad, g) : g);
+      return w;
+    },
+    evalSpec: (ctx) => dartsSpec(ctx.model),
+  }),
+});
 
 /** ∇α L_val(w, α) for the DARTS relaxation. */
 export function dartsArchGradient(model: SearchModel, valid: Batch): Float32Array {

@@ -2,7 +2,12 @@ import { tf } from '@fsnas/nn';
 import { ALPHA_INIT } from '../alphas';
 import type { Batch, SearchModel } from '../supernet';
 import { alphaGradient, dartsSpec, lossAndGrads, takeAlphaGrad, weightStep } from './common';
-import type { Algorithm, StepContext } from './types';
+import { defineAlgorithm, type StepContext } from './types';
+
+export interface Darts2Options {
+  /** ε numerator of the finite-difference Hessian-vector product (0.01; the reference variant uses 0.001). */
+  readonly epsilon: number;
+}
 
 /**
  * DARTS, second order: α follows the unrolled hypergradient
@@ -15,28 +20,33 @@ import type { Algorithm, StepContext } from './types';
  * buffer m, ε = 0.001/‖g‖; the hypergradient then *overwrites* α's values and Adam steps with the
  * stale ∇α L_train(w_t) left from the weight backward.
  */
-export const darts2: Algorithm = {
+export const darts2 = defineAlgorithm({
   name: 'darts2',
-  alphaInit: ALPHA_INIT.darts,
-  step(ctx, train, valid) {
-    const reference = ctx.compat === 'reference';
-    const w = weightStep(ctx, train, () => dartsSpec(ctx.model), reference);
-    if (!reference) {
-      ctx.applyArchGrad(unrolledArchGradient(ctx.model, train, valid, { xi: ctx.lr, epsilon: ctx.options.darts2Epsilon }));
-    } else {
-      const hyper = unrolledArchGradient(ctx.model, train, valid, {
-        xi: 0.01,
-        epsilon: 0.001,
-        momentum: (name) => ctx.momentumOf(name),
-        weightDecay: 3e-4,
-      });
-      ctx.model.setAlpha(hyper);
-      ctx.applyArchGrad(w.alphaGrad as Float32Array);
-    }
-    return w;
-  },
-  evalSpec: (ctx) => dartsSpec(ctx.model),
-};
+  title: 'DARTS-2nd',
+  defaults: { epsilon: 0.01 },
+  reference: 'docs/reference.md §9.12: fixed ξ, momentum in the virtual step, α overwritten by the hypergradient',
+  create: (options: Darts2Options) => ({
+    alphaInit: ALPHA_INIT.darts,
+    step(ctx, train, valid) {
+      const reference = ctx.compat === 'reference';
+      const w = weightStep(ctx, train, () => dartsSpec(ctx.model), reference);
+      if (!reference) {
+        ctx.applyArchGrad(unrolledArchGradient(ctx.model, train, valid, { xi: ctx.lr, epsilon: options.epsilon }));
+      } else {
+        const hyper = unrolledArchGradient(ctx.model, train, valid, {
+          xi: 0.01,
+          epsilon: 0.001,
+          momentum: (name) => ctx.momentumOf(name),
+          weightDecay: 3e-4,
+        });
+        ctx.model.setAlpha(hyper);
+        ctx.applyArchGrad(w.alphaGrad as Float32Array);
+      }
+      return w;
+    },
+    evalSpec: (ctx) => dartsSpec(ctx.model),
+  }),
+});
 
 export interface UnrolledOptions {
   readonly xi: number;

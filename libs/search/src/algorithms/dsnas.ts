@@ -5,7 +5,14 @@ import { ALPHA_INIT, ALPHA_SIZE, fullSoftmaxValues, maskedSoftmax, maskedSoftmax
 import { oneHot, samplePath } from '../sampling';
 import { type Batch, type EdgeSpec, type SearchModel } from '../supernet';
 import { lossAndGrads, matrix, plainPath, takeAlphaGrad } from './common';
-import type { Algorithm, StepContext, StepResult } from './types';
+import { defineAlgorithm, type StepContext, type StepResult } from './types';
+
+export interface DsnasOptions {
+  /** Reference variant: paths per batch for the weight loss and for REINFORCE-LOO (5). */
+  readonly samples: number;
+  /** Reference variant: prune an edge when its top-2 α gap is ≥ this (0.8). */
+  readonly threshold: number;
+}
 
 /**
  * DSNAS (Hu et al. 2020), single-level: each step samples one path Z ~ Categorical(p_e),
@@ -24,20 +31,25 @@ import type { Algorithm, StepContext, StepResult } from './types';
  * once every edge holds a single op; after each epoch an edge whose top-2 α gap among allowed ops is
  * ≥ 0.8 is fixed to its best op.
  */
-export const dsnas: Algorithm = {
+export const dsnas = defineAlgorithm({
   name: 'dsnas',
-  alphaInit: ALPHA_INIT.dsnas,
-  step(ctx, train, valid) {
-    return ctx.compat === 'reference' ? referenceStep(ctx, train, valid) : specStep(ctx, train);
-  },
-  evalSpec: (ctx) => plainPath(samplePath(ctx.rng, maskedSoftmaxValues(ctx.model.alphaValues(), ctx.model.mask), ctx.model.mask)),
-  endEpoch(ctx) {
-    if (ctx.compat !== 'reference') return [];
-    const { mask, pruned } = pruneByGap(ctx.model.alphaValues(), ctx.model.mask, ctx.options.dsnasThreshold);
-    ctx.model.mask = mask;
-    return pruned.map((p) => `edge ${p.edge} pruned to op ${p.op} (gap ${p.gap.toFixed(3)})`);
-  },
-};
+  title: 'DSNAS',
+  defaults: { samples: 5, threshold: 0.8 },
+  reference: 'docs/reference.md §9.13: the reference\'s "DSNAS" (mean loss of sampled paths, REINFORCE-LOO α, pruning)',
+  create: (options: DsnasOptions) => ({
+    alphaInit: ALPHA_INIT.dsnas,
+    step(ctx, train, valid) {
+      return ctx.compat === 'reference' ? referenceStep(ctx, train, valid, options.samples) : specStep(ctx, train);
+    },
+    evalSpec: (ctx) => plainPath(samplePath(ctx.rng, maskedSoftmaxValues(ctx.model.alphaValues(), ctx.model.mask), ctx.model.mask)),
+    endEpoch(ctx) {
+      if (ctx.compat !== 'reference') return [];
+      const { mask, pruned } = pruneByGap(ctx.model.alphaValues(), ctx.model.mask, options.threshold);
+      ctx.model.mask = mask;
+      return pruned.map((p) => `edge ${p.edge} pruned to op ${p.op} (gap ${p.gap.toFixed(3)})`);
+    },
+  }),
+});
 
 /** The DSNAS single-path spec for a given path: m_e = p/sg(p) on the path entries. */
 export function dsnasSpec(model: SearchModel, path: Arch): EdgeSpec {
@@ -64,9 +76,8 @@ export function dsnasArchGradient(model: SearchModel, batch: Batch, path: Arch):
   return takeAlphaGrad(model, r.grads);
 }
 
-function referenceStep(ctx: StepContext, train: Batch, valid: Batch): StepResult {
+function referenceStep(ctx: StepContext, train: Batch, valid: Batch, n: number): StepResult {
   const { model } = ctx;
-  const n = ctx.options.dsnasSamples;
   const paths = Array.from({ length: n }, () => samplePath(ctx.rng, maskedSoftmaxValues(model.alphaValues(), model.mask), model.mask));
   // Weight loss: mean over n independently sampled single paths. One backward per path, gradients
   // summed: the same gradient as one backward of the mean, with one path's activations alive at a

@@ -1,4 +1,3 @@
-import { InvalidInputError } from '@fsnas/core';
 import type { Arch } from '@fsnas/nb201';
 import { tf } from '@fsnas/nn';
 import { ALPHA_INIT, maskedSoftmaxValues } from '../alphas';
@@ -6,7 +5,12 @@ import { argmaxPath, gdasTemperature, gumbelNoise, oneHot } from '../sampling';
 import type { Batch, EdgeSpec, SearchModel } from '../supernet';
 import { alphaGradient, matrix, weightStep } from './common';
 import { softGumbelWeights } from './snas';
-import type { Algorithm, StepContext } from './types';
+import { defineAlgorithm, type StepContext } from './types';
+
+export interface GdasOptions {
+  /** Temperature schedule: max → min over the run (10 → 0.1). */
+  readonly tau: { readonly max: number; readonly min: number };
+}
 
 /**
  * GDAS (Dong & Yang 2019): per forward, path = argmax over allowed ops of α + G (Gumbel-max), and only
@@ -15,24 +19,29 @@ import type { Algorithm, StepContext } from './types';
  * ∂L/∂α_{e,k} = (∂L/∂h_{e,s_e}) · ∂s_{e,s_e}/∂α_{e,k}. τ goes linearly 10 → 0.1 over the run.
  * Weights step on the train batch with one sampled path; α on the valid batch with a fresh one.
  */
-export const gdas: Algorithm = {
+export const gdas = defineAlgorithm({
   name: 'gdas',
-  alphaInit: ALPHA_INIT.gdas,
-  step(ctx, train, valid) {
-    if (ctx.compat === 'reference') throw new InvalidInputError('gdas has no reference variant (the paper did not run it)');
-    const tau = tauOf(ctx);
-    const trainNoise = gumbelNoise(ctx.rng);
-    const w = weightStep(ctx, train, () => gdasSpec(ctx.model, trainNoise, tau));
-    ctx.applyArchGrad(gdasArchGradient(ctx.model, valid, gumbelNoise(ctx.rng), tau));
-    return w;
+  title: 'GDAS',
+  defaults: { tau: { max: 10, min: 0.1 } },
+  // The paper did not run GDAS.
+  reference: null,
+  create: (options: GdasOptions) => {
+    const temperature = (epoch: number, epochs: number): number => gdasTemperature(epoch, epochs, options.tau.max, options.tau.min);
+    const tauOf = (ctx: StepContext): number => temperature(ctx.epoch, ctx.epochs);
+    return {
+      alphaInit: ALPHA_INIT.gdas,
+      step(ctx, train, valid) {
+        const tau = tauOf(ctx);
+        const trainNoise = gumbelNoise(ctx.rng);
+        const w = weightStep(ctx, train, () => gdasSpec(ctx.model, trainNoise, tau));
+        ctx.applyArchGrad(gdasArchGradient(ctx.model, valid, gumbelNoise(ctx.rng), tau));
+        return w;
+      },
+      evalSpec: (ctx) => gdasSpec(ctx.model, gumbelNoise(ctx.rng), tauOf(ctx)),
+      temperature,
+    };
   },
-  evalSpec: (ctx) => gdasSpec(ctx.model, gumbelNoise(ctx.rng), tauOf(ctx)),
-  temperature: (epoch, epochs, options) => gdasTemperature(epoch, epochs, options.gdasTau.max, options.gdasTau.min),
-};
-
-function tauOf(ctx: StepContext): number {
-  return gdasTemperature(ctx.epoch, ctx.epochs, ctx.options.gdasTau.max, ctx.options.gdasTau.min);
-}
+});
 
 /** The Gumbel-max path for fixed noise. */
 export function gdasPath(model: SearchModel, noise: Float32Array): Arch {

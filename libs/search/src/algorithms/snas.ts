@@ -4,7 +4,12 @@ import { ALPHA_INIT, maskedSoftmax } from '../alphas';
 import { gumbelNoise, snasTemperature } from '../sampling';
 import type { Batch, EdgeSpec, SearchModel } from '../supernet';
 import { addInto, alphaGradient, matrix, weightStep } from './common';
-import type { Algorithm, StepContext } from './types';
+import { defineAlgorithm, type StepContext } from './types';
+
+export interface SnasOptions {
+  /** Temperature schedule: max → min over the run (1 → 0.1). */
+  readonly tau: { readonly max: number; readonly min: number };
+}
 
 /**
  * SNAS (Xie et al. 2019) as the reference configures it: per forward, edge weights are a soft
@@ -14,25 +19,30 @@ import type { Algorithm, StepContext } from './types';
  *
  * `compat: 'reference'` (docs/reference.md §9.11): α.grad also keeps the train-loss gradient of the weight step's sample.
  */
-export const snas: Algorithm = {
+export const snas = defineAlgorithm({
   name: 'snas',
-  alphaInit: ALPHA_INIT.snas,
-  step(ctx, train, valid) {
-    const tau = tauOf(ctx);
-    const reference = ctx.compat === 'reference';
-    const trainNoise = gumbelNoise(ctx.rng);
-    const w = weightStep(ctx, train, () => snasSpec(ctx.model, trainNoise, tau), reference);
-    const g = snasArchGradient(ctx.model, valid, gumbelNoise(ctx.rng), tau);
-    ctx.applyArchGrad(w.alphaGrad ? addInto(w.alphaGrad, g) : g);
-    return w;
+  title: 'SNAS',
+  defaults: { tau: { max: 1, min: 0.1 } },
+  reference: "docs/reference.md §9.11: α.grad keeps the weight step's sample's ∇α L_train",
+  create: (options: SnasOptions) => {
+    const temperature = (epoch: number, epochs: number): number => snasTemperature(epoch, epochs, options.tau.max, options.tau.min);
+    const tauOf = (ctx: StepContext): number => temperature(ctx.epoch, ctx.epochs);
+    return {
+      alphaInit: ALPHA_INIT.snas,
+      step(ctx, train, valid) {
+        const tau = tauOf(ctx);
+        const reference = ctx.compat === 'reference';
+        const trainNoise = gumbelNoise(ctx.rng);
+        const w = weightStep(ctx, train, () => snasSpec(ctx.model, trainNoise, tau), reference);
+        const g = snasArchGradient(ctx.model, valid, gumbelNoise(ctx.rng), tau);
+        ctx.applyArchGrad(w.alphaGrad ? addInto(w.alphaGrad, g) : g);
+        return w;
+      },
+      evalSpec: (ctx) => snasSpec(ctx.model, gumbelNoise(ctx.rng), tauOf(ctx)),
+      temperature,
+    };
   },
-  evalSpec: (ctx) => snasSpec(ctx.model, gumbelNoise(ctx.rng), tauOf(ctx)),
-  temperature: (epoch, epochs, options) => snasTemperature(epoch, epochs, options.snasTau.max, options.snasTau.min),
-};
-
-function tauOf(ctx: StepContext): number {
-  return snasTemperature(ctx.epoch, ctx.epochs, ctx.options.snasTau.max, ctx.options.snasTau.min);
-}
+});
 
 /** Soft Gumbel-softmax edge weights for fixed noise (differentiable in α). */
 export function softGumbelWeights(alpha: tf.Tensor2D, noise: Float32Array, tau: number, mask: Mask): tf.Tensor2D {

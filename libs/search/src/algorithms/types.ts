@@ -4,29 +4,12 @@ import type { tf } from '@fsnas/nn';
 import type { AlphaInit } from '../alphas';
 import type { Batch, EdgeSpec, SearchModel } from '../supernet';
 
-export const ALGORITHMS = ['darts', 'darts2', 'snas', 'dsnas', 'gdas', 'rsps'] as const;
-export type AlgoName = (typeof ALGORITHMS)[number];
-
 /**
  * `spec`: the algorithms as their papers define them. `reference`: the paper's code as it ran
- * (docs/reference.md §9.11–9.13), for darts, darts2, snas and dsnas only.
+ * (docs/reference.md §9.11–9.13), for the algorithms whose definition has a `reference`.
  */
 export const COMPATS = ['spec', 'reference'] as const;
 export type Compat = (typeof COMPATS)[number];
-
-/** Algorithm hyper-parameters (defaults in search-config.ts, from docs/reference.md §5.1). */
-export interface AlgorithmOptions {
-  /** SNAS temperature schedule: max → min over the run (1 → 0.1). */
-  readonly snasTau: { readonly max: number; readonly min: number };
-  /** GDAS temperature schedule (10 → 0.1). */
-  readonly gdasTau: { readonly max: number; readonly min: number };
-  /** Reference "DSNAS": paths per batch for the weight loss and for REINFORCE-LOO (5). */
-  readonly dsnasSamples: number;
-  /** Reference "DSNAS": prune an edge when its top-2 α gap is ≥ this (0.8). */
-  readonly dsnasThreshold: number;
-  /** DARTS 2nd order: ε numerator of the finite-difference Hessian-vector product (0.01; reference 0.001). */
-  readonly darts2Epsilon: number;
-}
 
 /** What an algorithm sees during one search step. */
 export interface StepContext {
@@ -39,7 +22,6 @@ export interface StepContext {
   /** Current weight learning rate (ξ of DARTS 2nd order). */
   readonly lr: number;
   readonly compat: Compat;
-  readonly options: AlgorithmOptions;
   /** Clip (global norm) and apply an SGD step; disposes `grads`. */
   applyWeightGrads(grads: tf.NamedTensorMap): void;
   /** One Adam step of α with this gradient (30 values, row-major). */
@@ -53,8 +35,8 @@ export interface StepResult {
   readonly trainAcc: number;
 }
 
+/** One search run's algorithm, created from its options by its definition. */
 export interface Algorithm {
-  readonly name: AlgoName;
   readonly alphaInit: AlphaInit;
   /** One search step: weights on the train batch, then α (bilevel algorithms) on the valid batch. */
   step(ctx: StepContext, train: Batch, valid: Batch): StepResult;
@@ -63,9 +45,30 @@ export interface Algorithm {
   /** End-of-epoch work (reference DSNAS pruning); returns log lines. */
   endEpoch?(ctx: StepContext): string[];
   /** Temperature in force this epoch, if the algorithm has one (logged). */
-  temperature?(epoch: number, epochs: number, options: AlgorithmOptions): number;
-  /** RSPS: derive by evaluating sampled architectures instead of argmax α. */
-  deriveBySampling?: boolean;
+  temperature?(epoch: number, epochs: number): number;
+  /** Its own derivation (RSPS: the best of sampled architectures) instead of the configured one; a log line with it. */
+  derive?(model: SearchModel, selection: readonly Batch[], rng: Rng): { readonly arch: Arch; readonly message: string };
+}
+
+/**
+ * What an algorithm file exports: its name, typed default options, whether it has a reference
+ * variant, and how to create it. algorithms/registry.ts lists the definitions; adding an algorithm is
+ * its file and one line there.
+ */
+export interface AlgorithmDefinition<N extends string = string, O extends object = object> {
+  readonly name: N;
+  /** How the papers name it (help texts). */
+  readonly title: string;
+  /** The options as the paper sets them (docs/reference.md §5.1); budgets may override some. */
+  readonly defaults: O;
+  /** What `compat: 'reference'` reproduces of the paper's code (docs/reference.md §9), or null: the paper did not run it. */
+  readonly reference: string | null;
+  create(options: O): Algorithm;
+}
+
+/** Keeps the literal name, so the registry can derive the `AlgoName` union from its list. */
+export function defineAlgorithm<const N extends string, O extends object>(definition: AlgorithmDefinition<N, O>): AlgorithmDefinition<N, O> {
+  return definition;
 }
 
 export type { Arch };
