@@ -1,4 +1,4 @@
-"""PyTorch CPU peer for `benchNn` (libs/nn/src/bench.ts): the same NB201 workloads, timed the same way.
+"""PyTorch CPU peer for `perfNn` (libs/nn/src/perf.ts): the same NB201 workloads, timed the same way.
 
 Reads one JSON object on argv[1]:
   {"workloads": [{"name", "arch" (NB201 string or "supernet"), "batch", "mode": "train-step"|"fwd-bwd"}],

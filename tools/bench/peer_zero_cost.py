@@ -1,4 +1,4 @@
-"""PyTorch CPU peer for `benchMetrics` (libs/metrics/src/bench.ts): NASLib-style zero-cost proxies on
+"""PyTorch CPU peer for `perfMetrics` (libs/metrics/src/perf.ts): NASLib-style zero-cost proxies on
 the same single-architecture NB201 networks (C=16, N=5, batch 64), timed the same way as ours (network
 build included, median over repeats x architectures).
 

@@ -2,5 +2,4 @@ export * from './settings';
 export * from './stats';
 export * from './load';
 export * from './benchmark';
-export * from './bench';
 export * from './schema';

@@ -20,7 +20,6 @@ export * from './score';
 export * from './validate';
 export * from './edge';
 export * from './hybrid';
-export * from './bench';
 export * from './flop-model';
 export * from './init';
 export * from './score-journal';

@@ -9,7 +9,7 @@ export * from './network';
 export * from './optim';
 export * from './flops';
 export { registerWasmKernels, registerCpuKernels } from './kernels';
-export * from './bench';
+export * from './torch-peer';
 export * from './peak';
 export * from './grads';
 export * from './checkpoint';

@@ -10,5 +10,4 @@ export * from './budgets';
 export * from './data';
 export * from './search';
 export * from './run';
-export * from './bench';
 export * from './warmup';

@@ -10,5 +10,4 @@ export * from './splitter';
 export * from './random-split';
 export * from './split-distance';
 export * from './node-journal';
-export * from './bench';
 export * from './split-source';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registerArchCommand, registerMaskCommand } from './arch';
-import { registerBenchCommand } from './bench';
+import { registerPerfCommand } from './perf';
 import { registerMetricsCommand } from './metrics';
 import { registerDataCommand } from './data';
 import { registerDoctorCommand } from './doctor';
@@ -16,7 +16,7 @@ import { registerValidateCommand } from './validate';
 export function registerCommands(program: Command): void {
   registerArchCommand(program);
   registerMaskCommand(program);
-  registerBenchCommand(program);
+  registerPerfCommand(program);
   registerMetricsCommand(program);
   registerDataCommand(program);
   registerDoctorCommand(program);

@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { InvalidInputError, Rng, median, workspaceRoot } from '@fsnas/core';
+import { InvalidInputError, Rng, median } from '@fsnas/core';
 import { Mask, parseArch, type Arch } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
 import { currentBackend, initBackend, type BackendName } from './backend';
@@ -10,6 +7,7 @@ import { forwardMacs } from './flops';
 import { NB201Network } from './network';
 import { Sgd, crossEntropy } from './optim';
 import { machinePeak, type PeakInfo } from './peak';
+import { runTorchPeer } from './torch-peer';
 
 /** NAS-Bench-201's best CIFAR-10 architecture: workload (b). */
 export const BEST_NB201_ARCH = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|';
@@ -29,7 +27,7 @@ export const WORKLOADS: readonly Workload[] = [
   { name: 'c', description: 'supernet fwd+bwd (metric pass, eval BN), batch 16', arch: 'supernet', batch: 16, mode: 'fwd-bwd' },
 ];
 
-export interface BenchOptions {
+export interface NnPerfOptions {
   /** Backends to time; default: every one that initialises, wasm and cpu always tried. */
   backends?: BackendName[];
   workloads?: string[];
@@ -49,7 +47,7 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-export interface BenchRow {
+export interface NnPerfRow {
   backend: string;
   workload: string;
   description: string;
@@ -78,17 +76,17 @@ export interface KernelTime {
   share: number;
 }
 
-export interface BenchResult {
+export interface NnPerf {
   peak: PeakInfo;
   /** 1-minute load average before and after: timings are only comparable on a quiet machine. */
   loadAverage: [number, number];
-  rows: BenchRow[];
+  rows: NnPerfRow[];
   peer?: { torch: string; threads: number; model: string; python: string } | { error: string };
   profile?: { backend: string; workload: string; totalMs: number; kernels: KernelTime[] };
 }
 
 /** `npx fsnas bench nn`: time the NB201 workloads on each backend and on PyTorch CPU. */
-export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> {
+export async function perfNn(options: NnPerfOptions = {}): Promise<NnPerf> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cfg = { C: options.C ?? 16, N: options.N ?? 5, classes: options.classes ?? 10 };
   const unknown = options.workloads?.filter((name) => !WORKLOADS.some((w) => w.name === name)) ?? [];
@@ -98,8 +96,8 @@ export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> 
   const load0 = os.loadavg()[0] ?? 0;
   const previous = currentBackend()?.name;
   const backends = options.backends ?? (await availableBackends());
-  const rows: BenchRow[] = [];
-  let profile: BenchResult['profile'];
+  const rows: NnPerfRow[] = [];
+  let profile: NnPerf['profile'];
   for (const backend of backends) {
     await initBackend({ backend, log: false });
     const repeats = backend === 'cpu' ? (options.cpuRepeats ?? 1) : (options.repeats ?? 3);
@@ -121,7 +119,7 @@ export async function benchNn(options: BenchOptions = {}): Promise<BenchResult> 
       if (w) profile = { backend, workload: w.name, ...(await profileWorkload(w, cfg)) };
     }
   }
-  let peer: BenchResult['peer'];
+  let peer: NnPerf['peer'];
   if (options.peer ?? true) {
     peer = runPeer(workloads, cfg, options.repeats ?? 3, log, rows);
   }
@@ -230,32 +228,6 @@ async function profileWorkload(w: Workload, cfg: { C: number; N: number; classes
   }
 }
 
-/** The Python that has torch: the project venv first, then tools/bench/.venv-bench. */
-export function peerPython(root = workspaceRoot()): string | undefined {
-  const candidates = [path.join(root, '.venv', 'bin', 'python'), path.join(root, 'tools', 'bench', '.venv-bench', 'bin', 'python')];
-  for (const py of candidates) {
-    if (!existsSync(py)) continue;
-    const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (probe.status === 0) return py;
-  }
-  return undefined;
-}
-
-export type TorchPeerResult<T> = { readonly value: T; readonly python: string } | { readonly error: string };
-
-/**
- * Run one of the PyTorch peer scripts of tools/bench with a JSON spec (argv[1]); the script prints
- * one JSON object as its last stdout line. Used by the nn, metrics and search benches.
- */
-export function runTorchPeer<T>(script: string, spec: unknown): TorchPeerResult<T> {
-  const root = workspaceRoot();
-  const python = peerPython(root);
-  if (!python) return { error: 'no Python with torch: run `python3 -m venv tools/bench/.venv-bench && tools/bench/.venv-bench/bin/pip install -r tools/bench/requirements.txt`' };
-  const res = spawnSync(python, [path.join(root, 'tools', 'bench', script), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.status !== 0) return { error: `${script} failed: ${(res.stderr || res.stdout).trim().split('\n').slice(-1)[0] ?? ''}` };
-  return { value: JSON.parse(res.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as T, python };
-}
-
 /** Output of tools/bench/peer_nb201.py. */
 export interface Nb201PeerOutput {
   readonly torch: string;
@@ -264,7 +236,7 @@ export interface Nb201PeerOutput {
   readonly rows: readonly { readonly name: string; readonly median_ms: number; readonly median_cpu_ms: number }[];
 }
 
-function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; classes: number }, repeats: number, log: (l: string) => void, rows: BenchRow[]): BenchResult['peer'] {
+function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; classes: number }, repeats: number, log: (l: string) => void, rows: NnPerfRow[]): NnPerf['peer'] {
   const spec = { workloads: workloads.map(({ name, arch, batch, mode }) => ({ name, arch, batch, mode })), ...cfg, repeats, warmup: 1, threads: machinePeak().cores };
   const res = runTorchPeer<Nb201PeerOutput>('peer_nb201.py', spec);
   if ('error' in res) return { error: res.error };
@@ -282,8 +254,8 @@ function runPeer(workloads: readonly Workload[], cfg: { C: number; N: number; cl
 }
 
 
-/** The bench table as text. */
-export function formatBench(result: BenchResult): string {
+/** The perf table as text. */
+export function formatNnPerf(result: NnPerf): string {
   const lines = [
     `peak: ${result.peak.gflops.toFixed(0)} GFLOP/s = ${result.peak.formula}; one-core wasm SIMD128 peak ${result.peak.wasmSimdSingleCoreGflops.toFixed(0)} GFLOP/s`,
     `load average ${result.loadAverage[0].toFixed(1)} → ${result.loadAverage[1].toFixed(1)} on ${result.peak.cores} cores`,

@@ -1,7 +1,7 @@
 import { Rng, medianMs } from '@fsnas/core';
 import { bestPartition, referenceClusterize, stirling2 } from './partition';
 
-export interface PartitionBenchRow {
+export interface PartitionPerfRow {
   readonly ops: number;
   readonly groups: number;
   /** Set partitions the exact solver scores: S(n, k), each once. */
@@ -20,9 +20,9 @@ export interface PartitionBenchRow {
  * into 2–4 groups, against the reference's permutation enumeration as the same-run baseline. Seeded
  * random symmetric similarity matrices.
  */
-export function benchPartition(repeats = 21): PartitionBenchRow[] {
+export function perfPartition(repeats = 21): PartitionPerfRow[] {
   const rng = new Rng(1);
-  const rows: PartitionBenchRow[] = [];
+  const rows: PartitionPerfRow[] = [];
   for (const n of [5, 8]) {
     const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) (m[i] as number[])[j] = (m[j] as number[])[i] = rng.uniform() * 2 - 1;
@@ -35,7 +35,7 @@ export function benchPartition(repeats = 21): PartitionBenchRow[] {
   return rows;
 }
 
-export function formatPartitionBench(rows: readonly PartitionBenchRow[]): string {
+export function formatPartitionPerf(rows: readonly PartitionPerfRow[]): string {
   const head = 'ops  groups  partitions  median ms   reference: enumerated  median ms   speedup';
   return [
     head,

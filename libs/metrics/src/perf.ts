@@ -9,17 +9,17 @@ import { scoreArchitectures } from './score';
 import { TORCH_PEER_METRICS } from './torch-check';
 
 /**
- * `benchMetrics()`: timing rows for `fsnas bench metrics` (wired by the CLI). Not a unit test.
+ * `perfMetrics()`: timing rows for `fsnas bench metrics` (wired by the CLI). Not a unit test.
  * - per-arch: wall time of one metric on one single-architecture C=16/N=5 network at batch 64
- *   (network build included, median over `repeats` × the benchmark architectures);
+ *   (network build included, median over `repeats` × the timed architectures);
  * - split-node: one EdgeMetric call on the root split of edge 0 — 5 candidates + the parent
  *   (reference mode, full supernet) at batch 16, as the paper's splitter runs it.
- * Data are seeded Gaussian images so the bench does not depend on the data files; timings depend on
+ * Data are seeded Gaussian images so the timings do not depend on the data files; timings depend on
  * the backend and on how loaded the machine is (medians, one process).
  * FLOPs come from the analytic model in flop-model.ts; a per-arch row's GFLOP is the mean over the
- * benchmark architectures and its GFLOP/s the median of the per-measurement rates.
+ * timed architectures and its GFLOP/s the median of the per-measurement rates.
  */
-export interface MetricBenchRow {
+export interface MetricPerfRow {
   readonly workload: 'per-arch' | 'split-node';
   readonly metric: MetricName;
   readonly medianMs: number;
@@ -42,7 +42,7 @@ export interface MetricBenchRow {
 }
 
 
-export interface BenchMetricsOptions {
+export interface MetricPerfOptions {
   readonly metrics?: readonly MetricName[];
   readonly repeats?: number;
   readonly archs?: readonly Arch[];
@@ -53,34 +53,34 @@ export interface BenchMetricsOptions {
   readonly peer?: boolean;
   readonly source?: BatchSource;
   /** Called after each row (progress). */
-  readonly onRow?: (row: MetricBenchRow) => void;
+  readonly onRow?: (row: MetricPerfRow) => void;
 }
 
 /** Three architectures spanning the cost range: all 3×3 convs, a typical mix, parameter-free. */
-export const BENCH_ARCHS: readonly Arch[] = [
+export const PERF_ARCHS: readonly Arch[] = [
   '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
   '|nor_conv_1x1~0|+|skip_connect~0|nor_conv_3x3~1|+|avg_pool_3x3~0|nor_conv_1x1~1|skip_connect~2|',
   '|avg_pool_3x3~0|+|skip_connect~0|none~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|',
 ].map(parseArch);
 
 
-export interface MetricBench {
+export interface MetricPerf {
   readonly peak: PeakInfo;
-  readonly rows: readonly MetricBenchRow[];
+  readonly rows: readonly MetricPerfRow[];
 }
 
-export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<MetricBench> {
+export async function perfMetrics(options: MetricPerfOptions = {}): Promise<MetricPerf> {
   await initBackend({ log: false });
   const peak = machinePeak();
   const backend = currentBackend()?.name ?? 'unknown';
   const metrics = options.metrics ?? METRIC_NAMES;
   const repeats = options.repeats ?? 1;
-  const archs = options.archs ?? BENCH_ARCHS;
+  const archs = options.archs ?? PERF_ARCHS;
   const source = options.source ?? gaussianBatchSource();
   const perArchBatch = options.perArchBatch ?? 64;
   const splitBatch = options.splitBatch ?? 16;
-  const rows: MetricBenchRow[] = [];
-  const push = (row: MetricBenchRow): void => {
+  const rows: MetricPerfRow[] = [];
+  const push = (row: MetricPerfRow): void => {
     rows.push(row);
     options.onRow?.(row);
   };
@@ -154,8 +154,8 @@ export async function benchMetrics(options: BenchMetricsOptions = {}): Promise<M
   return { peak, rows };
 }
 
-export function formatMetricBench(bench: MetricBench): string {
-  const { peak, rows } = bench;
+export function formatMetricPerf(perf: MetricPerf): string {
+  const { peak, rows } = perf;
   return [
     `peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.formula}`,
     `${'workload'.padEnd(11)} ${'metric'.padEnd(18)} ${'GFLOP'.padStart(7)} ${'median ms'.padStart(10)} ${'cpu ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'%peak'.padStart(6)} ${'torch ms'.padStart(9)} ${'torch cpu'.padStart(9)} ${'ours/torch'.padStart(10)} ${'cpu ratio'.padStart(9)}  work (backend)`,

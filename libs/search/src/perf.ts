@@ -1,6 +1,7 @@
 import { Rng } from '@fsnas/core';
 import { Mask } from '@fsnas/nb201';
-import { currentBackend, initBackend, runTorchPeer, tf, type BackendName, type Nb201PeerOutput } from '@fsnas/nn';
+import { currentBackend, initBackend, runTorchPeer, tf, type BackendName } from '@fsnas/nn';
+import type { Nb201PeerOutput } from '@fsnas/nn/perf';
 import { ArchAdam, initAlphas } from './alphas';
 import { ALGORITHMS, algorithm, type AlgoName, type Compat } from './algorithms';
 import { budgetConfig } from './budgets';
@@ -8,7 +9,7 @@ import { createStepContext } from './search';
 import { SearchModel, type Batch } from './supernet';
 import { WeightSgd } from './weight-optim';
 
-export interface BenchSearchOptions {
+export interface SearchPerfOptions {
   /** Default: every algorithm (spec variants) plus the reference "DSNAS". */
   readonly algos?: readonly { algo: AlgoName; compat: Compat }[];
   readonly C?: number;
@@ -23,7 +24,7 @@ export interface BenchSearchOptions {
   readonly peer?: boolean;
 }
 
-export interface BenchSearchRow {
+export interface SearchPerfRow {
   readonly algo: AlgoName;
   readonly compat: Compat;
   readonly backend: string;
@@ -43,7 +44,7 @@ export interface BenchSearchRow {
  * as in runSearch) on random data, per algorithm. Defaults: the paper's shape, batch 64, C=16, N=5,
  * 32×32, full supernet, on the default backend. Not a unit test: `fsnas bench search` runs it.
  */
-export async function benchSearch(options: BenchSearchOptions = {}): Promise<BenchSearchRow[]> {
+export async function perfSearch(options: SearchPerfOptions = {}): Promise<SearchPerfRow[]> {
   const info = await initBackend({ ...(options.backend ? { backend: options.backend } : {}), log: false });
   const C = options.C ?? 16;
   const N = options.N ?? 5;
@@ -52,7 +53,7 @@ export async function benchSearch(options: BenchSearchOptions = {}): Promise<Ben
   const steps = options.steps ?? 3;
   const mask = options.mask ?? Mask.full();
   const algos = options.algos ?? [...ALGORITHMS.map((algo) => ({ algo, compat: 'spec' as Compat })), { algo: 'dsnas' as AlgoName, compat: 'reference' as Compat }];
-  const rows: BenchSearchRow[] = [];
+  const rows: SearchPerfRow[] = [];
   const peer = options.peer !== false && mask.size === Mask.full().size && algos.some((a) => a.algo === 'darts' && a.compat === 'spec') ? dartsPeerSeconds(C, N, B) : undefined;
   for (const { algo, compat } of algos) {
     const shape = `C=${C} N=${N} batch ${B} ${S}×${S} ${mask.size} archs`;
@@ -105,7 +106,7 @@ function dartsPeerSeconds(C: number, N: number, batch: number): number | undefin
   return res.value.rows.reduce((sum, r) => sum + r.median_ms, 0) / 1000;
 }
 
-export function formatBenchSearch(rows: readonly BenchSearchRow[]): string {
+export function formatSearchPerf(rows: readonly SearchPerfRow[]): string {
   const lines = rows.map((r) =>
     r.stepsPerSecond === null
       ? `${`${r.algo} (${r.compat})`.padEnd(20)} ${r.backend.padEnd(8)} failed: ${r.error ?? '?'}`

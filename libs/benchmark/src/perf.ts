@@ -3,7 +3,7 @@ import { loadPaperSplits } from '@fsnas/nb201';
 import { Benchmark } from './benchmark';
 import { SETTINGS } from './settings';
 
-export interface BenchRow {
+export interface TablesPerfRow {
   readonly workload: string;
   readonly repeats: number;
   readonly medianMs: number;
@@ -17,17 +17,17 @@ export interface BenchRow {
  * (240 masks × 4 settings), against a baseline measured in the same run: a plain JavaScript loop over
  * per-architecture objects, the layout the column store replaces.
  */
-export function benchTables(repeats = 5): BenchRow[] {
-  let bench = Benchmark.load();
+export function perfTables(repeats = 5): TablesPerfRow[] {
+  let tables = Benchmark.load();
   const loadMs = medianMs(() => {
-    bench = Benchmark.load();
+    tables = Benchmark.load();
   }, repeats);
   const families = [...loadPaperSplits().values()].flatMap((byMetric) => [...byMetric.values()]);
   const masks = families.flat();
   const statsMs = medianMs(() => {
-    for (const mask of masks) for (const s of SETTINGS) bench.stats(mask, s);
+    for (const mask of masks) for (const s of SETTINGS) tables.stats(mask, s);
   }, repeats);
-  const rows = Array.from({ length: bench.size }, (_, i) => ({ arch: bench.arch(i), acc: Object.fromEntries(SETTINGS.map((s) => [s, bench.accuracy(s)[i] as number])) }));
+  const rows = Array.from({ length: tables.size }, (_, i) => ({ arch: tables.arch(i), acc: Object.fromEntries(SETTINGS.map((s) => [s, tables.accuracy(s)[i] as number])) }));
   const naiveMs = medianMs(() => {
     for (const mask of masks) {
       for (const s of SETTINGS) {
@@ -42,8 +42,17 @@ export function benchTables(repeats = 5): BenchRow[] {
       workload: 'stats over 30 paper families × 4 settings',
       repeats,
       medianMs: statsMs,
-      work: `${masks.length * SETTINGS.length} mask statistics over ${(families.length * bench.size * SETTINGS.length).toLocaleString('en-US')} accuracies`,
+      work: `${masks.length * SETTINGS.length} mask statistics over ${(families.length * tables.size * SETTINGS.length).toLocaleString('en-US')} accuracies`,
       baselineMs: naiveMs,
     },
   ];
+}
+
+/** The tables perf rows as text. */
+export function formatTablesPerf(rows: readonly TablesPerfRow[]): string {
+  const lines = rows.map((r) => {
+    const ratio = r.baselineMs ? `${(r.baselineMs / r.medianMs).toFixed(1)}× faster than baseline (${r.baselineMs.toFixed(1)} ms)` : '';
+    return `${r.workload.padEnd(48)} ${r.medianMs.toFixed(1).padStart(9)} ms  (median of ${r.repeats})  ${r.work}  ${ratio}`;
+  });
+  return [`${'workload'.padEnd(48)} ${'median'.padStart(12)}`, ...lines].join('\n');
 }
