@@ -13,8 +13,9 @@ const allowed = {
   'lib:search': ['lib:core', 'lib:nb201', 'lib:nn', 'lib:data', 'lib:benchmark'],
   'lib:analysis': ['lib:core', 'lib:nb201', 'lib:benchmark', 'lib:splitting'],
   'lib:tracking': ['lib:core'],
-  // experiments builds the run context (tables, splits, images, backend) that findings' runs read.
-  'lib:experiments': ['lib:core', 'lib:tracking', 'lib:nb201', 'lib:benchmark', 'lib:data', 'lib:nn', 'lib:splitting'],
+  // experiments builds the run context (tables, splits, images, backend) that findings' runs read, and
+  // lists the project's own splits per budget (every registered metric).
+  'lib:experiments': ['lib:core', 'lib:tracking', 'lib:nb201', 'lib:benchmark', 'lib:data', 'lib:nn', 'lib:metrics', 'lib:splitting'],
 };
 const libs = Object.keys(allowed);
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRunInputs, runFinding, metricRecorder } from '@fsnas/experiments';
+import { computedSplitSources, createRunInputs, runFinding, metricRecorder, splitStoreWith } from '@fsnas/experiments';
+import { PAPER_SPLIT_SEED, type ComputedSplitSource } from '@fsnas/splitting';
 import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, startTestServer, type TestServer } from '@fsnas/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F3_CONFIG, F3_EXPERIMENT, SUMMARY, executeF3, finding as f3Finding, planF3 } from './index';
@@ -15,6 +16,34 @@ describe('F3 plan', () => {
     expect(planF3(F3_CONFIG.smoke).map((p) => p.name)).toEqual(['cifar10/gradient_matching', 'cifar10/random_seed888', `cifar10/${SUMMARY}`]);
     expect(f3Finding.describeBudget('smoke')).toMatch(/HTML only/);
   });
+
+  it('sets the budget’s own splits beside the paper’s, one run each, and hands them to the summary', () => {
+    const planned = planF3(F3_CONFIG.smoke, computedSplitSources('smoke', ['cifar10']));
+    expect(planned.map((p) => p.name)).toEqual(['cifar10/gradient_matching', 'cifar10/random_seed888', 'cifar10/ours:num_params[tiny]', 'cifar10/ours:synflow[tiny]', 'cifar10/ours:random[tiny]', `cifar10/${SUMMARY}`]);
+    expect(planned.at(-1)?.config.ours?.map((s) => s.metric)).toEqual(['num_params', 'synflow', 'random']);
+  });
+});
+
+describe('F3 on our splits', () => {
+  it('our num_params split (computed by fsnas split, reference mode) gives the paper’s num_params numbers, and the summary keeps the paper’s apart', async () => {
+    const ours: ComputedSplitSource = { kind: 'computed', metric: 'num_params', dataset: 'cifar10', seed: PAPER_SPLIT_SEED, fidelity: 'reference', warmup: null };
+    const store = await splitStoreWith([ours]);
+    const withOurs = { ...inputs, splits: () => store };
+    const paper = metricRecorder();
+    const mine = metricRecorder();
+    await executeF3({ dataset: 'cifar10', metric: 'num_params', source: 'paper', png: false }, paper, mkdtempSync(join(tmpdir(), 'fsnas-f3-')), withOurs);
+    await executeF3({ dataset: 'cifar10', metric: 'num_params', source: ours, png: false }, mine, mkdtempSync(join(tmpdir(), 'fsnas-f3-')), withOurs);
+    expect(mine.rows).toEqual(paper.rows);
+    const summary = metricRecorder();
+    const alone = metricRecorder();
+    await executeF3({ dataset: 'cifar10', metric: SUMMARY, source: 'paper', png: false, ours: [ours] }, summary, mkdtempSync(join(tmpdir(), 'fsnas-f3-')), withOurs);
+    await executeF3({ dataset: 'cifar10', metric: SUMMARY, source: 'paper', png: false }, alone, mkdtempSync(join(tmpdir(), 'fsnas-f3-')), withOurs);
+    const values = summary.rows[0]?.values ?? {};
+    expect(values['ours_families']).toBe(1);
+    expect(values['ours_share_best_mean_leaf_holds_best']).toBe(Number(paper.rows[0]?.values['best_mean_leaf_holds_best']));
+    // The paper's numbers do not move when ours are set beside them.
+    for (const key of ['families', 'share_best_mean_leaf_holds_best', 'mean_rank_of_leaf_holding_best']) expect(values[key], key).toBe(alone.rows[0]?.values[key]);
+  }, 120_000);
 });
 
 describe('F3 execute', () => {
@@ -38,7 +67,8 @@ describe('F3 execute', () => {
   });
 });
 
-// End to end through the real runner and a real MLflow server (the smoke budget: 3 runs).
+// End to end through the real runner and a real MLflow server: the smoke budget's runs on the paper's
+// splits (ours need the splits stage, which reproduce runs first; their reading is tested above).
 describe('F3 with MLflow', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -47,7 +77,8 @@ describe('F3 with MLflow', () => {
   afterAll(async () => server?.stop(), 60_000);
 
   it('logs the smoke budget as one MLflow run per planned combination, with tables as artifacts', async () => {
-    const report = await runFinding(f3Finding, { budget: 'smoke', outRoot: join(server.dataDir, 'results'), tracker: { trackingUri: server.url, dataDir: server.dataDir } });
+    const paperOnly = { ...f3Finding, plan: () => planF3(F3_CONFIG.smoke) };
+    const report = await runFinding(paperOnly, { budget: 'smoke', outRoot: join(server.dataDir, 'results'), tracker: { trackingUri: server.url, dataDir: server.dataDir } });
     expect(report.runs.map((r) => r.status)).toEqual(['finished', 'finished', 'finished']);
     const client = new MlflowClient(server.url);
     const experiment = await client.getExperimentByName(F3_EXPERIMENT);

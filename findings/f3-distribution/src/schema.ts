@@ -10,7 +10,7 @@ export const SUMMARY = 'all';
 export const F3_TAGS = { dataset: 'dataset', metric: 'metric', source: 'source' } as const satisfies MlflowNames;
 
 /** The logged params: the run config's fields (and the runner's finding and budget). */
-export const F3_PARAMS = { dataset: 'dataset', metric: 'metric', source: 'source', png: 'png' } as const satisfies Record<keyof F3RunConfig, string>;
+export const F3_PARAMS = { dataset: 'dataset', metric: 'metric', source: 'source', png: 'png', ours: 'ours' } as const satisfies Record<keyof F3RunConfig, string>;
 
 /** A family's run, step 0: does the leaf with the best mean hold the best architectures? */
 export const F3_FAMILY_METRICS = {
@@ -45,6 +45,14 @@ export const F3_SUMMARY_METRICS = {
   shareBestMeanHoldsBest: 'share_best_mean_leaf_holds_best',
   meanTop1ShareOfBestMeanLeaf: 'mean_top1_share_of_best_mean_leaf',
   meanRankOfBestLeaf: 'mean_rank_of_leaf_holding_best',
+} as const satisfies MlflowNames;
+
+/** The summary run, step 0: the same questions over our splits (the splits stage's), when the run has them. */
+export const F3_OURS_SUMMARY_METRICS = {
+  families: 'ours_families',
+  shareBestMeanHoldsBest: 'ours_share_best_mean_leaf_holds_best',
+  meanTop1ShareOfBestMeanLeaf: 'ours_mean_top1_share_of_best_mean_leaf',
+  meanRankOfBestLeaf: 'ours_mean_rank_of_leaf_holding_best',
 } as const satisfies MlflowNames;
 
 /** Files of every run: one row per (family, leaf) (F3LeafRow) and one per family (F3MetricRow). */

@@ -5,7 +5,4 @@ export * from './split-similarity';
 export * from './splits';
 export * from './figures';
 export * from './render';
-export * from './findings/f1-split-diversity';
-export * from './findings/f2-oneshot';
-export * from './findings/f4-selection';
 export * from './tables';

@@ -1,5 +1,4 @@
 import { InvalidInputError } from '@fsnas/core';
-import { Benchmark } from '@fsnas/benchmark';
 import { Mask, NUM_ARCHS, NUM_EDGES, NUM_OPS, archFromKey, formatArch, loadPaperSplits, type OpId } from '@fsnas/nb201';
 
 /** One split family per name (metric): its leaf masks in leaf order. */
@@ -101,14 +100,4 @@ export function checkSplitCover(leaves: readonly Mask[], source: string, options
   const cover = splitCover(leaves, source);
   if (cover.covered < cover.total && !options.allowPartial) throw new PartialCoverError(source, cover, uncoveredArch(leaves) ?? '?', options.flag ?? 'allowPartial');
   return cover;
-}
-
-let shared: { readonly bench: Benchmark; readonly splits: SplitsByDataset } | undefined;
-
-/**
- * The benchmark tables and the paper's splits, loaded once per process: every run of every finding
- * reads the same data (about a second to load).
- */
-export function groundTruth(): { readonly bench: Benchmark; readonly splits: SplitsByDataset } {
-  return (shared ??= { bench: Benchmark.load({ hw: false }), splits: paperSplits() });
 }

@@ -10,3 +10,4 @@ export * from './json-lines';
 export * from './timing';
 export * from './untrusted-json';
 export * from './input-files';
+export * from './event-loop';

@@ -64,6 +64,11 @@ export interface Finding<C = unknown> {
    * (the splits stage, 0) comes first. F1 10, F3 30, F4 40, F2 50 (the searches, longest) last.
    */
   readonly order: number;
+  /**
+   * Ids of findings whose results this one reads (the splits stage's trees): `reproduce --finding`
+   * runs them too, first, when they are not chosen (their finished runs are skipped as usual).
+   */
+  readonly requires?: readonly string[];
   describeBudget(budget: Budget): string;
   plan(budget: Budget): readonly PlannedRun<C>[];
   /**

@@ -7,3 +7,6 @@ export * from './worker-run';
 export * from './run-snapshot';
 export * from './result-schema';
 export * from './run-inputs';
+export * from './split-sources';
+export * from './discover';
+export * from './split-cache-testing';

@@ -2,6 +2,7 @@ import { Benchmark } from '@fsnas/benchmark';
 import type { Dataset } from '@fsnas/data';
 import { loadPaperSplits, type PaperSplits } from '@fsnas/nb201';
 import type { BackendInfo } from '@fsnas/nn';
+import { createSplitStore, defaultSplitCacheDir, type SplitStore } from '@fsnas/splitting';
 
 /**
  * What a finding's runs read besides their config: the benchmark tables, the splits, the images and
@@ -14,6 +15,8 @@ export interface RunInputs {
   benchmark(): Benchmark;
   /** The paper's published masks: dataset -> metric -> leaves. */
   paperSplits(): PaperSplits;
+  /** Every split source's leaves: the paper's, split files, and the splits stage's cached trees. */
+  splits(): SplitStore;
   /** CIFAR-10 images, loaded on first use. */
   cifar10(): Promise<Dataset>;
   /** The TF.js backend, started on first use (quietly: the command printed its engine line). */
@@ -35,6 +38,7 @@ export function createRunInputs(env: NodeJS.ProcessEnv = process.env): RunInputs
   return {
     benchmark: once(() => Benchmark.load({ hw: false, env })),
     paperSplits: once(() => loadPaperSplits(env)),
+    splits: once(() => createSplitStore(defaultSplitCacheDir(env), env)),
     cifar10: once(async () => (await import('@fsnas/data')).loadCifar10({ env })),
     backend: once(async () => (await import('@fsnas/nn')).initBackend({ log: false })),
   };

@@ -1,4 +1,4 @@
-import { Progress } from '@fsnas/core';
+import { Progress, yieldToEventLoop } from '@fsnas/core';
 import type { EdgeEvaluation, EdgeMetric } from '@fsnas/metrics';
 import { Mask, NUM_EDGES } from '@fsnas/nb201';
 import type { NB201Network } from '@fsnas/nn';
@@ -179,6 +179,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   const evaluate = async (mask: Mask, edge: number, k: number, seed: number, where: string, weights: NB201Network | undefined): Promise<EdgeCandidateRecord> => {
     const { ops, candidates } = disjointCandidates(mask, edge);
     if (k > ops.length) throw new BranchingError(`${where}: cannot split edge ${edge} into ${k} groups, only ${ops.length} ops are allowed there`);
+    await yieldToEventLoop();
     const raw = await metric.evaluateEdge({ candidates, parent: mask, edge, seed, ...(weights ? { weights } : {}) });
     const evaluation = checkEvaluation(metric.name, `${where} edge ${edge}`, ops.length, raw);
     const part: Partition = bestPartition(evaluation.matrix, { k, kind: evaluation.kind, tieBreak, ...(constraints ? { constraints } : {}) });

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import {
-  f1SplitDiversity,
-  f4Selection,
   familiesOf,
   familyStats,
   checkSplitCover,
@@ -14,7 +12,9 @@ import {
   type SplitsByDataset,
 } from '@fsnas/analysis';
 import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
+import { f1SplitDiversity } from '@fsnas/finding-f1-split-diversity';
 import { f3Distribution } from '@fsnas/finding-f3-distribution';
+import { f4Selection } from '@fsnas/finding-f4-selection';
 import { InvalidInputError, checkWritableDir } from '@fsnas/core';
 import { readSplitLeaves } from '@fsnas/splitting';
 import type { Command } from 'commander';

@@ -1,10 +1,9 @@
 import { InvalidInputError, checkWritableDir } from '@fsnas/core';
-import { BUDGETS, executeWorkerTask, planWorkers, runFinding, type Budget, type FindingReport, type WorkerTask } from '@fsnas/experiments';
+import { BUDGETS, discoverFindings, executeWorkerTask, planWorkers, runFinding, selectFindings, type Budget, type FindingReport, type WorkerTask } from '@fsnas/experiments';
 import { initBackend } from '@fsnas/nn';
 import { checkTrackingTarget, describeTrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
-import { selectFindings } from '../findings';
 import { paperBudgetWarning } from './search';
 import { REPRODUCE_WORKER, reproduceWorkers } from '../fsnas-worker';
 
@@ -13,20 +12,20 @@ export function registerReproduceCommand(program: Command): void {
   registerReproduceWorker(program);
   program
     .command('reproduce')
-    .description("run the paper's findings as MLflow experiments (starts a local MLflow server unless MLFLOW_TRACKING_URI is set)")
+    .description("compute the project's own splits (the splits stage) and run the paper's findings on them and on the paper's, as MLflow experiments (starts a local MLflow server unless MLFLOW_TRACKING_URI is set)")
     .option('--budget <preset>', `compute budget: ${BUDGETS.join(' | ')}`, 'laptop')
-    .option('--finding <ids>', 'comma-separated findings to run (e.g. F1,F3); default all')
+    .option('--finding <ids>', "comma-separated findings to run (e.g. splits,F1,F3: the folders of findings/); default all, the splits stage first")
     .option('--out <dir>', 'folder for local outputs (default data/results)')
     .option(
       '--jobs <n>',
-      'runs computed at once, each in a worker process with cores/n compute threads (F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each), and 1 for the smoke budget. Only this process writes to MLflow',
+      'runs computed at once, each in a worker process with cores/n compute threads (the splits and the F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each), and 1 for the smoke budget. Only this process writes to MLflow',
       numericOption.positiveInteger,
     )
     .option('--json', 'print a JSON summary')
     .action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; json?: boolean }) => {
       if (!(BUDGETS as readonly string[]).includes(options.budget)) throw new InvalidInputError(`--budget must be one of ${BUDGETS.join(', ')}, got '${options.budget}'`);
       const budget = options.budget as Budget;
-      const findings = selectFindings(options.finding);
+      const findings = selectFindings(options.finding, await discoverFindings());
       if (options.out !== undefined) checkWritableDir(options.out, '--out');
       // Where the runs go, first: the UI can be opened while they are logged, and a tracking URI fsnas
       // refuses fails now, not after the first finding.
@@ -73,7 +72,7 @@ function registerReproduceWorker(program: Command): void {
     .argument('<task>', 'the WorkerTask as JSON')
     .action(async (text: string) => {
       const task = JSON.parse(text) as WorkerTask;
-      const [finding] = selectFindings(task.finding);
+      const [finding] = selectFindings(task.finding, await discoverFindings());
       await executeWorkerTask(finding as NonNullable<typeof finding>, task);
     });
 }

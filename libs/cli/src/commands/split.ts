@@ -1,22 +1,10 @@
 import { join } from 'node:path';
 import { InvalidInputError, checkWritableFile } from '@fsnas/core';
 import { inParallel, planWorkers } from '@fsnas/experiments';
-import { METRIC_DATASETS, createEdgeMetric, resolveSettings, type EdgeMetricOptions, type MetricDataset } from '@fsnas/metrics';
-import { loadCifar10 } from '@fsnas/data';
-import { DEFAULT_NET_CONFIG, initBackend } from '@fsnas/nn';
-import { BUDGET_SPECS, SEARCH_BUDGETS, budgetSpec, searchData, warmupSupernet, type SearchBudget } from '@fsnas/search';
-import {
-  RANDOM_METRIC,
-  planSplit,
-  randomSplit,
-  splitSupernet,
-  splitToFile,
-  type WarmupHook,
-  writeSplitTree,
-  type EdgePolicy,
-  type SplitMetricSettings,
-  type SplitTreeDocument,
-} from '@fsnas/splitting';
+import { computeSplitTree } from '@fsnas/finding-splits';
+import { METRIC_DATASETS, type MetricDataset } from '@fsnas/metrics';
+import { SEARCH_BUDGETS } from '@fsnas/search';
+import { planSplit, type EdgePolicy } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { runFsnasWorker, type WorkerOutput } from '../fsnas-worker';
@@ -74,9 +62,17 @@ export function registerSplitCommand(program: Command): void {
       if (metrics.length > 1) return splitMetricsInWorkers(metrics, options);
       // An --out that cannot be written fails now, not when the split is done (/proc/... ran for minutes first).
       if (options.out !== undefined) checkWritableFile(options.out, '--out');
-      const doc = options.metric === RANDOM_METRIC ? randomSplit(plan) : await metricSplit(options, plan);
-      // Metric splits write as they go (resumable); a random split is instant and written here.
-      if (options.out && options.metric === RANDOM_METRIC) writeSplitTree(options.out, doc);
+      const { tree: doc } = await computeSplitTree(
+        {
+          ...plan,
+          metric: options.metric,
+          dataset: options.dataset as MetricDataset,
+          ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+          ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+          ...(options.batches !== undefined ? { batches: options.batches } : {}),
+        },
+        options.out !== undefined ? { out: options.out } : {},
+      );
       const leaves = doc.leaves.map((l) => ({ index: l.index, mask: l.mask, size: l.size }));
       emit(options.json, { metric: doc.metric, leaves, tree: doc }, () =>
         [`${doc.metric}: ${leaves.length} sub-supernets`, ...doc.leaves.map((l) => `  leaf ${l.index}  size ${String(l.size).padStart(5)}  ${l.mask.map((row) => row.join('')).join(' ')}`), options.out ? `written to ${options.out}` : ''].filter(Boolean).join('\n'),
@@ -118,44 +114,6 @@ function childSplitArgs(o: SplitCliOptions): string[] {
     ...(o.batches !== undefined ? ['--batches', String(o.batches)] : []),
     ...(o.dropLeaves ? ['--drop-leaves'] : []),
   ];
-}
-
-async function metricSplit(options: SplitCliOptions, plan: Parameters<typeof randomSplit>[0]): Promise<SplitTreeDocument> {
-  const warmup = options.warmup !== undefined ? budgetSpec(options.warmup) : undefined;
-  const metricOptions: EdgeMetricOptions = {
-    ...(warmup ? { network: { C: warmup.net.C, N: warmup.net.N } } : {}),
-    dataset: options.dataset as MetricDataset,
-    seed: options.seed,
-    compat: options.compat ?? 'naslib',
-    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-    ...(options.batches !== undefined ? { batches: options.batches } : {}),
-  };
-  // Resolved together with the metric, so the record holds what the metric uses. (Both run before
-  // initBackend, as the metric always has: the backend-dependent second-order batch default is then
-  // the whole batch, not wasm's 32.)
-  const metric = createEdgeMetric(options.metric, metricOptions);
-  const resolved = resolveSettings(metricOptions);
-  const backend = await initBackend();
-  // What the split's identity records about the metric (compared when --out resumes).
-  const metricSettings: SplitMetricSettings = {
-    dataset: resolved.dataset,
-    batchSize: resolved.batchSize,
-    batches: resolved.batches,
-    init: resolved.init,
-    metricCompat: resolved.compat,
-    network: { ...DEFAULT_NET_CONFIG, ...resolved.network },
-    secondOrderBatch: resolved.secondOrderBatch,
-    warmup: warmup?.name ?? null,
-    backend: backend.name,
-  };
-  const split = { ...plan, metric, metricSettings, ...(warmup ? { warmup: warmupHook(warmup.name, options.seed) } : {}) };
-  return options.out ? splitToFile(split, options.out) : splitSupernet(split);
-}
-
-/** Supernet training of each node on CIFAR-10 with the search library, seeded per node. */
-function warmupHook(budget: SearchBudget, seed: number): WarmupHook {
-  const data = searchData(loadCifar10(), BUDGET_SPECS[budget]);
-  return (mask, level, parent) => warmupSupernet({ mask, budget, data, seed: seed * 31 + level * 1_000_003 + mask.size, ...(parent ? { from: parent } : {}) });
 }
 
 function parseList(text: string, flag: string): number[] {

@@ -1,0 +1,27 @@
+import type { Budget, Finding } from '@fsnas/experiments';
+import { BUDGET_SPECS } from '@fsnas/search';
+import { F2_CONFIG } from './config';
+import { executeF2, planF2, type F2RunConfig } from './run';
+import { F2_EXPERIMENT } from './schema';
+
+export * from './analysis';
+export * from './config';
+export * from './run';
+export * from './schema';
+
+export const finding: Finding<F2RunConfig> = {
+  id: F2_EXPERIMENT,
+  claim: 'One-shot search (DARTS, DARTS-2nd, SNAS, DSNAS, GDAS, RSPS) restricted to a metric-driven sub-supernet finds better architectures than on the full space.',
+  order: 50,
+  describeBudget(budget: Budget): string {
+    const c = F2_CONFIG[budget];
+    const n = planF2(c).length;
+    return `${n} searches: ${c.algos.join(', ')} × (full space + ${c.leaves ? `leaves ${c.leaves.join(',')}` : 'all 8 leaves'} of ${c.families.join(', ')}) on CIFAR-10; each search: ${BUDGET_SPECS[c.search].description}`;
+  },
+  plan: (budget) => planF2(F2_CONFIG[budget]),
+  // Each search takes a minute or more (laptop): worth a worker process each with `reproduce --jobs N`.
+  parallel: true,
+  async execute(planned, { run, outDir, inputs }) {
+    await executeF2(planned.config, run, outDir, inputs);
+  },
+};

@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRunInputs } from '@fsnas/experiments';
+import { describe, expect, it } from 'vitest';
+import { F2_CONFIG, finding as f2Finding, planF2 } from './index';
+
+describe('F2 plan', () => {
+  it('paper: every algorithm on the full space and on all leaves of GM + 2 zero-cost splits; laptop: DARTS and RSPS on the same splits', () => {
+    const runs = planF2(F2_CONFIG.paper);
+    expect(runs).toHaveLength(6 * (1 + 3 * 8));
+    expect(new Set(runs.map((r) => r.config.family))).toEqual(new Set(['full', 'gradient_matching', 'synflow', 'snip']));
+    // The leaves of a family partition the space.
+    const gm = runs.filter((r) => r.config.algo === 'darts' && r.config.family === 'gradient_matching');
+    const size = (m: number[][]) => m.reduce((p, row) => p * row.reduce((a, b) => a + b, 0), 1);
+    expect(gm.reduce((s, r) => s + size(r.config.mask), 0)).toBe(15625);
+    expect(f2Finding.describeBudget('paper')).toMatch(/^150 searches/);
+    expect(planF2(F2_CONFIG.laptop)).toHaveLength(2 * (1 + 3 * 8));
+    expect(new Set(planF2(F2_CONFIG.laptop).map((r) => r.config.family))).toEqual(new Set(['full', 'gradient_matching', 'synflow', 'snip']));
+  });
+
+  it('smoke plans 6 runs', () => {
+    expect(planF2(F2_CONFIG.smoke).map((r) => r.name)).toEqual(['darts/full', 'darts/gradient_matching/leaf0', 'darts/gradient_matching/leaf1', 'rsps/full', 'rsps/gradient_matching/leaf0', 'rsps/gradient_matching/leaf1']);
+  });
+
+  it.skipIf(process.env['FSNAS_F2_E2E'] !== '1')('executes one smoke search (FSNAS_F2_E2E=1: needs CIFAR-10)', async () => {
+    const rows: Record<string, number>[] = [];
+    const [first] = planF2(F2_CONFIG.smoke);
+    await f2Finding.execute(first!, { run: { logMetrics: async (v: Readonly<Record<string, number>>) => void rows.push({ ...v }) } as never, outDir: mkdtempSync(join(tmpdir(), 'fsnas-f2-')), budget: 'smoke', inputs: createRunInputs() });
+    expect(rows.at(-1)?.['accuracy_test']).toBeGreaterThan(0);
+  });
+});

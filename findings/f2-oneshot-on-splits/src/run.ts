@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidInputError, writableDataDir } from '@fsnas/core';
+import { named, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
+import { Mask, loadPaperSplits } from '@fsnas/nb201';
+import { BUDGET_SPECS, runBudgetSearch, type AlgoName, type SearchBudget } from '@fsnas/search';
+import type { F2Config } from './config';
+import { F2_ARTIFACTS, F2_EPOCH_METRICS, F2_RESULT_METRICS, F2_TAGS, FULL } from './schema';
+
+/** One MLflow run: one algorithm on the full space or on one leaf of one split family. */
+export interface F2RunConfig {
+  readonly algo: AlgoName;
+  readonly search: SearchBudget;
+  /** 'full' or a paper split family. */
+  readonly family: string;
+  /** Leaf index (DFS order), null for the full space. */
+  readonly leaf: number | null;
+  readonly mask: number[][];
+  readonly seed: number;
+  readonly dataset: 'cifar10';
+}
+
+function familyLeaves(families: ReadonlyMap<string, readonly Mask[]> | undefined, family: string): readonly Mask[] {
+  const leaves = families?.get(family);
+  if (!leaves) throw new InvalidInputError(`no paper split '${family}' for cifar10; available: ${[...(families?.keys() ?? [])].join(', ')}`);
+  return leaves;
+}
+
+export function planF2(config: F2Config): PlannedRun<F2RunConfig>[] {
+  const paper = loadPaperSplits().get('cifar10');
+  const runs: PlannedRun<F2RunConfig>[] = [];
+  for (const algo of config.algos) {
+    const base = { algo, search: config.search, seed: config.seed, dataset: 'cifar10' as const };
+    runs.push({ name: `${algo}/${FULL}`, config: { ...base, family: FULL, leaf: null, mask: Mask.full().toRows() }, tags: named(F2_TAGS, { algo, family: FULL, leaf: 'none', dataset: 'cifar10' }) });
+    for (const family of config.families) {
+      const leaves = familyLeaves(paper, family);
+      for (const leaf of config.leaves ?? leaves.map((_, i) => i)) {
+        const mask = leaves[leaf];
+        if (!mask) throw new InvalidInputError(`split ${family} has no leaf ${leaf}`);
+        runs.push({ name: `${algo}/${family}/leaf${leaf}`, config: { ...base, family, leaf, mask: mask.toRows() }, tags: named(F2_TAGS, { algo, family, leaf: String(leaf), dataset: 'cifar10' }) });
+      }
+    }
+  }
+  return runs;
+}
+
+
+/**
+ * One search, logged per epoch (losses, accuracies, NB201 accuracy of the derived arch) and summarised:
+ * the derived architecture's accuracy, the leaf's best and mean accuracy, and the regret against the
+ * leaf's best and the whole space's best. The search checkpoints under the data folder, so an
+ * interrupted run resumes where it stopped.
+ */
+export async function executeF2(config: F2RunConfig, run: MetricSink, outDir: string, inputs: RunInputs): Promise<{ derived: string; accuracy: number | null }> {
+  await inputs.backend();
+  const mask = Mask.fromRows(config.mask);
+  const name = `${config.algo}-${config.family}${config.leaf === null ? '' : `-leaf${config.leaf}`}-${config.search}-${config.seed}`;
+  const { result } = await runBudgetSearch({
+    algo: config.algo,
+    mask,
+    budget: config.search,
+    seed: config.seed,
+    cifar10: await inputs.cifar10(),
+    benchmark: inputs.benchmark(),
+    checkpointPath: join(writableDataDir(), 'checkpoints', 'f2', `${name}.ckpt`),
+  });
+  // Logged from the result, not per epoch as it happens, so epochs restored from a checkpoint are logged too.
+  for (const e of result.epochs) {
+    await run.logMetrics(named(F2_EPOCH_METRICS, { ...e, accuracy: e.accuracy ?? Number.NaN }), e.epoch);
+  }
+  const b = inputs.benchmark();
+  const stats = b.stats(mask, 'cifar10');
+  const spaceBest = b.accuracy('cifar10')[b.bestIndex('cifar10')] as number;
+  const acc = result.accuracy ?? Number.NaN;
+  await run.logMetrics(
+    named(F2_RESULT_METRICS, {
+      accuracy: acc,
+      leafSize: mask.size,
+      leafBest: stats.max,
+      leafMean: stats.mean,
+      regretVsLeafBest: stats.max - acc,
+      regretVsSpaceBest: spaceBest - acc,
+      seconds: result.seconds,
+    }),
+    0,
+  );
+  writeFileSync(join(outDir, F2_ARTIFACTS.result), `${JSON.stringify({ ...config, budget: BUDGET_SPECS[config.search].description, derived: result.derived, accuracy: result.accuracy, leaf_best: stats.max, leaf_mean: stats.mean, epochs: result.epochs, alpha: result.alpha }, null, 1)}\n`);
+  return { derived: result.derived, accuracy: result.accuracy };
+}
