@@ -6,7 +6,6 @@ import { gaussianBatchSource } from './data';
 import { createEdgeMetric } from './edge';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
 import { scoreArchitectures, type MetricSettings } from './score';
-import { ensureSecondOrderGradients } from './second-order';
 import type { Compat } from './types';
 
 /**
@@ -136,7 +135,6 @@ describe.skipIf(built)('tfjs-node metric parity', () => {
  */
 async function hessianVector(backend: BackendName): Promise<{ gv: number; hv: Float32Array[] }> {
   await initBackend({ backend, log: false });
-  ensureSecondOrderGradients();
   const net = new NB201Network(Mask.full(), { C: 4, N: 1, seed: 3 });
   const rng = new Rng(11);
   const x = tf.tensor4d(Float32Array.from({ length: 4 * 8 * 8 * 3 }, () => rng.normal()), [4, 8, 8, 3]);

@@ -3,7 +3,6 @@ import { Mask, parseArch } from '@fsnas/nb201';
 import { crossEntropy, tf, type NB201Network } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
 import { assignArray, gradNorm, gradientsAt, grasp, hessianGradientProduct, l2Norm, plain, snip, weightGradients } from './gradients';
-import { ensureSecondOrderGradients } from './second-order';
 import { tinyBatches, tinyInput, useTestBackend } from './testing';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));
@@ -93,11 +92,10 @@ describe('weight-gradient metrics', () => {
   });
 });
 
-describe('second-order gradients of the backward kernels (second-order.ts)', () => {
+describe("second-order gradients of the backward kernels (nn's gradients/, registered by initBackend)", () => {
   beforeAll(useTestBackend);
 
   it('double backprop through conv (stride 2, explicit padding) and average pooling matches finite differences of the gradient', () => {
-    ensureSecondOrderGradients();
     const x = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
     const loss = (w1: tf.Tensor, w2: tf.Tensor): tf.Scalar => {

@@ -1,7 +1,6 @@
 import { crossEntropy, tf, type NB201Network } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
 import { adapterForward } from './forward';
-import { ensureSecondOrderGradients } from './second-order';
 import type { MetricValue, NetworkInput } from './types';
 import { NO_FLOPS, defineMetric } from './descriptor';
 
@@ -121,8 +120,8 @@ function sumOver(g: WeightGradients, f: (gk: number, wk: number) => number): num
 /**
  * grasp: −Σ W ⊙ (H g) with g = ∂L/∂W (cross-entropy, summed over batches) and H the Hessian of L
  * w.r.t. the Conv/Linear weights: NASLib's double backprop (`create_graph=True`) of z = Σ g·∂L/∂W.
- * tfjs cannot differentiate two of its backward kernels; second-order.ts registers their (adjoint)
- * gradients.
+ * tfjs cannot differentiate two of its backward kernels; libs/nn registers their (adjoint) gradients
+ * with the backend (nn's gradients/).
  */
 export function grasp(input: NetworkInput): MetricValue {
   const hg = hessianGradientProduct(input);
@@ -158,7 +157,6 @@ export function defaultSecondOrderBatch(batchSize: number): number {
  * loss of part s with its own BN batch statistics, so a split changes the value, not only the cost.
  */
 export function hessianGradientProduct(input: NetworkInput): HessianGradient {
-  ensureSecondOrderGradients();
   const net = input.net;
   const entries = net.params.weightEntries();
   const names = entries.map((e) => e.name);

@@ -21,6 +21,12 @@ describe('backend selection', () => {
     expect(typeof tf.ones([1]).sum).toBe('function');
   });
 
+  it("registers the gradients tfjs-core lacks with tfjs-core's, so that a backward pass can be differentiated again (grasp)", async () => {
+    await initBackend({ backend: 'auto', log: false });
+    // Backward kernels of conv, average pooling and tfjs-node's ReLU, and Equal inside Max's gradient.
+    for (const kernel of ['Conv2DBackpropFilter', 'AvgPoolGrad', 'FsnasReluGrad', 'Equal']) expect(tf.getGradient(kernel), kernel).toBeDefined();
+  });
+
   it.runIf(engineBuild('node').manifest)("leaves no TensorFlow thread variables behind for child processes to inherit", async () => {
     delete process.env['TF_NUM_INTRAOP_THREADS'];
     await initBackend({ backend: 'node', log: false });

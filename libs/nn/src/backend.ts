@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidInputError } from '@fsnas/core';
 import * as tf from '@tensorflow/tfjs-core';
-// Types only: the chained tensor methods (x.sum(), ...) that ensureGradientsRegistered installs at run time.
+// Types only: the chained tensor methods (x.sum(), ...) that registerGradients installs at run time.
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { cudaDirsMissingFromLibraryPath, engineBuild, engineBuildCommand, type EngineFlavour } from './engine';
-import { ensureGradientsRegistered } from './gradient-registry';
-import { registerCpuKernels, registerWasmKernels } from './kernels';
+import { registerGradients } from './gradients';
+import { registerKernels } from './kernels';
 
 /**
  * Backend selection. `node` is `@tensorflow/tfjs-node`, the native TensorFlow engine that the bootstrap
@@ -94,7 +94,7 @@ export function parseBackendEnv(value: string | undefined): BackendName | 'auto'
 async function select(requested: BackendName | 'auto'): Promise<BackendInfo> {
   // PROD silences tfjs's console banners ("install tfjs-node ...") and skips debug-only checks.
   tf.env().set('PROD', true);
-  await ensureGradientsRegistered();
+  await registerGradients();
   if (requested !== 'auto') {
     const info = await tryBackend(requested);
     if (!info) throw new InvalidInputError(`FSNAS_BACKEND=${requested} is not available: ${unavailableReason(requested)}${requested === 'node' || requested === 'node-gpu' ? ` (${engineBuildCommand(requested)} builds it)` : ''}`);
@@ -138,14 +138,14 @@ async function tryBackend(name: BackendName): Promise<Omit<BackendInfo, 'request
         wasm.setWasmPaths(`${dist}${path.sep}`);
         wasmPathsSet = true;
       }
-      registerWasmKernels();
+      registerKernels('wasm');
       if (!(await switchTo('wasm'))) return undefined;
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
       return { name, tfBackend: 'wasm', version: `tfjs-backend-wasm ${wasm.version_wasm}`, simd, threads: wasm.getThreadsCount(), devices: ['CPU'] };
     }
     case 'cpu': {
       const cpu = await import('@tensorflow/tfjs-backend-cpu');
-      registerCpuKernels();
+      registerKernels('cpu');
       return (await switchTo('cpu')) ? { name, tfBackend: 'cpu', version: `tfjs-backend-cpu ${cpu.version_cpu}`, threads: 1, devices: ['CPU'] } : undefined;
     }
   }
@@ -178,6 +178,7 @@ async function tryNativeEngine(name: EngineFlavour): Promise<Omit<BackendInfo, '
     return true;
   });
   if (!started) return undefined;
+  registerKernels('tensorflow');
   const handle = tf.backend() as unknown as NodeBackendHandle;
   const gpu = handle.isUsingGpuDevice === true;
   const info: Omit<BackendInfo, 'requested'> = {

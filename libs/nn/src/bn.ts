@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL, backendTuning, recordingGradients } from './tuning';
+import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL } from './kernels/batch-norm-train';
+import { backendTuning, recordingGradients } from './tuning';
 
 /** PyTorch BatchNorm2d defaults. */
 export const BN_EPS = 1e-5;

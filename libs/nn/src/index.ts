@@ -8,7 +8,6 @@ export * from './bn';
 export * from './network';
 export * from './optim';
 export * from './flops';
-export { registerWasmKernels, registerCpuKernels } from './kernels';
 export * from './torch-peer';
 export * from './peak';
 export * from './grads';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { reluGrad } from './kernels/relu-grad';
 import { makeSharingIdentity } from './kernels/share-data';
 
 /**
@@ -14,7 +15,7 @@ export interface BackendTuning {
   readonly channelSum: 'matmul' | 'reduce';
   /**
    * ReLU's gradient as TensorFlow's one ReluGrad kernel instead of tfjs's dy·step(x) (tfjs-node's Step
-   * is seven kernels, two of them full-size fills). Differentiable again (registered below).
+   * is seven kernels, two of them full-size fills). Differentiable again (gradients/relu-grad-grad.ts).
    */
   readonly nativeReluGrad: boolean;
   /**
@@ -27,7 +28,7 @@ export interface BackendTuning {
    * Identity and same-dtype Cast share the input's buffer (refcounted) instead of running a kernel:
    * the engine clones every tensor saved for backprop through Identity, and tfjs's Multiply gradient
    * casts both inputs (on tfjs-node each was a TensorFlow op: ~4,700 per supernet fwd+bwd). wasm and
-   * cpu get the same from registerWasmKernels / their own Identity.
+   * cpu get the same from kernels/ (share-data.ts) / their own Identity.
    */
   readonly sharingIdentity: boolean;
   /**
@@ -91,90 +92,9 @@ function setSharing(backendName: string, on: boolean): void {
   sharing.set(backendName, owns);
 }
 
-/** TensorFlow's ReluGrad(gradients, features) = gradients·(features > 0), on tfjs-node. */
-export const RELU_GRAD_KERNEL = 'FsnasReluGrad';
-
-interface OpAttr {
-  name: string;
-  type: number;
-  value: number | boolean | string;
-}
-
-interface NodeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.TensorInfo;
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.TensorInfo[];
-}
-
-/** TensorFlow's train-mode fused BN: y, batch mean, unbiased batch variance, and its 3 reserve tensors. */
-export const BN_TRAIN_KERNEL = 'FsnasBatchNormTrain';
-/** Its gradient: dx, dγ, dβ from dy, x, γ and the 3 reserve tensors. Not differentiable (see nativeBatchNorm). */
-export const BN_TRAIN_GRAD_KERNEL = 'FsnasBatchNormTrainGrad';
-
-function bnAttrs(b: NodeBackend, epsilon: number, withAverageFactor: boolean): OpAttr[] {
-  const B = b.binding;
-  return [
-    { name: 'T', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT },
-    { name: 'U', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT },
-    { name: 'epsilon', type: B.TF_ATTR_FLOAT, value: epsilon },
-    ...(withAverageFactor ? [{ name: 'exponential_avg_factor', type: B.TF_ATTR_FLOAT, value: 1 }] : []),
-    { name: 'data_format', type: B.TF_ATTR_STRING, value: 'NHWC' },
-    { name: 'is_training', type: B.TF_ATTR_BOOL, value: true },
-  ];
-}
-
-tf.registerKernel({
-  kernelName: BN_TRAIN_KERNEL,
-  backendName: 'tensorflow',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const b = backend as unknown as NodeBackend;
-    const { x, scale, offset } = inputs as { x: tf.TensorInfo; scale: tf.TensorInfo; offset: tf.TensorInfo };
-    const empty = tf.tensor1d([], 'float32');
-    try {
-      return b.executeMultipleOutputs('FusedBatchNormV3', bnAttrs(b, (attrs as { epsilon: number }).epsilon, true), [x, scale, offset, empty, empty], 6);
-    } finally {
-      empty.dispose();
-    }
-  },
-});
-
-tf.registerKernel({
-  kernelName: BN_TRAIN_GRAD_KERNEL,
-  backendName: 'tensorflow',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const b = backend as unknown as NodeBackend;
-    const { dy, x, scale, r1, r2, r3 } = inputs as Record<'dy' | 'x' | 'scale' | 'r1' | 'r2' | 'r3', tf.TensorInfo>;
-    return b.executeMultipleOutputs('FusedBatchNormGradV3', bnAttrs(b, (attrs as { epsilon: number }).epsilon, false), [dy, x, scale, r1, r2, r3], 5).slice(0, 3);
-  },
-});
-
 /** Whether ops run now are recorded for a further differentiation (an outer tf.grad is active). */
 export function recordingGradients(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
-}
-
-tf.registerKernel({
-  kernelName: RELU_GRAD_KERNEL,
-  backendName: 'tensorflow',
-  kernelFunc: ({ inputs, backend }) => {
-    const b = backend as unknown as NodeBackend;
-    const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
-    return b.executeSingleOutput('ReluGrad', [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], [dy, y]);
-  },
-});
-
-// ReluGrad is linear in dy with a piecewise-constant mask: d/d(dy) is ReluGrad again, d/dy(features) is 0.
-tf.registerGradient({
-  kernelName: RELU_GRAD_KERNEL,
-  inputsToSave: ['y'],
-  gradFunc: (ddx, saved) => {
-    const [y] = saved as [tf.Tensor];
-    return { dy: () => reluGrad(ddx as tf.Tensor, y), y: () => tf.zerosLike(y) };
-  },
-});
-
-function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y } as unknown as tf.NamedTensorMap) as tf.Tensor;
 }
 
 /** ReLU whose gradient is one ReluGrad kernel (the tensor saved for it is the output). */

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call';
+import type { KernelOverride } from './kernel-override';
 
 /**
  * AvgPoolGrad for the wasm and cpu backends. It replaces the wasm package's scalar loop (~10×
- * slower than the forward pool) and fixes tfjs's gradient of padded windows (see kernels/index.ts). TF-style average pooling divides by the number of valid (unpadded) inputs, so
+ * slower than the forward pool) and fixes tfjs's gradient of padded windows (avgPoolGradKernel). TF-style average pooling divides by the number of valid (unpadded) inputs, so
  * dX = Σ_{windows q ∋ p} dY[q]/count(q): scale dY by 1/count (a [1,Ho,Wo,1] constant), then a
  * depthwise convolution with an all-ones filter on XNNPACK, transposed the same way as a conv.
  * Stride-1 odd windows and non-overlapping windows (k = stride, no padding) take this path; any
@@ -57,4 +58,23 @@ function scalar(backend: tf.KernelBackend, value: number, temps: tf.TensorInfo[]
   const info = { dataId: backend.write(new Float32Array([value]), [], 'float32'), shape: [] as number[], dtype: 'float32' as const };
   temps.push(info);
   return info;
+}
+
+/**
+ * AvgPoolGrad is wrong in tfjs 4.22 (cpu and wasm alike) for padded windows: the forward divides by
+ * the number of valid inputs (count_include_pad=False) but the gradient divides by k·k. Ours is the
+ * true gradient, so it replaces the package kernel on both backends; the package's kernel (and its
+ * setup, so that it still works) is the fallback for other geometries.
+ */
+export function avgPoolGradKernel(backendName: 'wasm' | 'cpu'): KernelOverride {
+  return {
+    kernelName: 'AvgPoolGrad',
+    backendName,
+    config: (own) => ({
+      kernelName: 'AvgPoolGrad',
+      backendName,
+      kernelFunc: makeAvgPoolGrad(own?.kernelFunc) as unknown as tf.KernelFunc,
+      ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}),
+    }),
+  };
 }

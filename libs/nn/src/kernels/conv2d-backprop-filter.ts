@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call';
 import { convGeometry } from './conv-geometry';
+import type { KernelOverride } from './kernel-override';
 
 /**
  * Conv2DBackpropFilter for the wasm backend, which ships none (tfjs-backend-wasm 4.22).
@@ -47,3 +48,10 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
     release(backend, ...temps);
   }
 }
+
+/** The wasm package has no Conv2DBackpropFilter: NB201 training and the metrics need it. */
+export const conv2DBackpropFilterWasmKernel: KernelOverride = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  config: () => ({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilterWasm as unknown as tf.KernelFunc }),
+};

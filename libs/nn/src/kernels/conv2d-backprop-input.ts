@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call';
 import { convGeometry } from './conv-geometry';
+import type { KernelOverride } from './kernel-override';
 
 /**
  * Conv2DBackpropInput for the wasm backend, replacing the package's scalar loop (~6× slower than
@@ -57,3 +58,10 @@ export function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; b
     release(backend, ...temps);
   }
 }
+
+/** Replaces the package's scalar-loop Conv2DBackpropInput outright (no fallback: see the kernel's padding check). */
+export const conv2DBackpropInputWasmKernel: KernelOverride = {
+  kernelName: 'Conv2DBackpropInput',
+  backendName: 'wasm',
+  config: () => ({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInputWasm as unknown as tf.KernelFunc }),
+};

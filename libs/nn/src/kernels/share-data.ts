@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { KernelOverride } from './kernel-override';
 
 interface RefCounted {
   incRef(dataId: tf.DataId): void;
@@ -22,4 +23,12 @@ export function makeSharingIdentity(fallback: tf.KernelFunc | undefined) {
     (args.backend as unknown as RefCounted).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
+}
+
+/**
+ * The sharing Identity or Cast for a backend that always shares (wasm); the package's kernel stays the
+ * fallback for string tensors and real casts. tfjs-node switches sharing per tuning (tuning.ts).
+ */
+export function sharingIdentityKernel(kernelName: 'Identity' | 'Cast', backendName: string): KernelOverride {
+  return { kernelName, backendName, config: (own) => ({ kernelName, backendName, kernelFunc: makeSharingIdentity(own?.kernelFunc) as unknown as tf.KernelFunc }) };
 }

@@ -28,7 +28,7 @@ const ENTRY = [
 let loaded = false;
 
 /** Register tfjs-core's gradient functions and chained tensor ops (idempotent). */
-export async function ensureGradientsRegistered(): Promise<void> {
+export async function registerTfjsCoreGradients(): Promise<void> {
   if (loaded) return;
   const corePkg = requireHere.resolve('@tensorflow/tfjs-core/package.json');
   const coreVersion = (JSON.parse(readFileSync(corePkg, 'utf8')) as { version: string }).version;
