@@ -1,10 +1,10 @@
-import type { Budget } from '@fsnas/experiments';
-import type { AlgoName, SearchBudget } from '@fsnas/search';
+import type { Budget } from '@fsnas/core';
+import type { AlgoName } from '@fsnas/search';
 
 /** What one budget preset of F2 runs. */
 export interface F2Config {
   /** Search budget of every run (libs/search budgets.ts). */
-  readonly search: SearchBudget;
+  readonly search: Budget;
   readonly algos: readonly AlgoName[];
   /** Paper split families (CIFAR-10) whose leaves are searched, besides the full space. */
   readonly families: readonly string[];

@@ -1,4 +1,5 @@
-import type { Budget, Finding } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
+import type { Finding } from '@fsnas/experiments';
 import { BUDGET_SPECS } from '@fsnas/search';
 import { F2_CONFIG } from './config';
 import { executeF2, planF2, type F2RunConfig } from './run';

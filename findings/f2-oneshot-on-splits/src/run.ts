@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { InvalidInputError, writableDataDir } from '@fsnas/core';
 import { named, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
 import { Mask, loadPaperSplits } from '@fsnas/nb201';
-import { BUDGET_SPECS, runBudgetSearch, type AlgoName, type SearchBudget } from '@fsnas/search';
+import { BUDGET_SPECS, logSearch, runBudgetSearch, type AlgoName, type SearchBudget } from '@fsnas/search';
 import type { F2Config } from './config';
-import { F2_ARTIFACTS, F2_EPOCH_METRICS, F2_RESULT_METRICS, F2_TAGS, FULL } from './schema';
+import { F2_ARTIFACTS, F2_RESULT_METRICS, F2_TAGS, FULL } from './schema';
 
 /** One MLflow run: one algorithm on the full space or on one leaf of one split family. */
 export interface F2RunConfig {
@@ -64,23 +64,18 @@ export async function executeF2(config: F2RunConfig, run: MetricSink, outDir: st
     benchmark: inputs.benchmark(),
     checkpointPath: join(writableDataDir(), 'checkpoints', 'f2', `${name}.ckpt`),
   });
-  // Logged from the result, not per epoch as it happens, so epochs restored from a checkpoint are logged too.
-  for (const e of result.epochs) {
-    await run.logMetrics(named(F2_EPOCH_METRICS, { ...e, accuracy: e.accuracy ?? Number.NaN }), e.epoch);
-  }
+  await logSearch(run, result);
   const b = inputs.benchmark();
   const stats = b.stats(mask, 'cifar10');
   const spaceBest = b.accuracy('cifar10')[b.bestIndex('cifar10')] as number;
   const acc = result.accuracy ?? Number.NaN;
   await run.logMetrics(
     named(F2_RESULT_METRICS, {
-      accuracy: acc,
       leafSize: mask.size,
       leafBest: stats.max,
       leafMean: stats.mean,
       regretVsLeafBest: stats.max - acc,
       regretVsSpaceBest: spaceBest - acc,
-      seconds: result.seconds,
     }),
     0,
   );

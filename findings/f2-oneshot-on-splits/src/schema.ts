@@ -1,4 +1,5 @@
 import type { MlflowNames } from '@fsnas/experiments';
+import { SEARCH_EPOCH_METRICS, SEARCH_RESULT_METRICS } from '@fsnas/search';
 
 /** F2's result schema: what its runs log to MLflow, as the runner writes it and the notebook reads it. */
 export const F2_EXPERIMENT = 'F2-oneshot-on-splits';
@@ -8,27 +9,19 @@ export const FULL = 'full';
 
 export const F2_TAGS = { algo: 'algo', family: 'family', leaf: 'leaf', dataset: 'dataset' } as const satisfies MlflowNames;
 
-/** One step per epoch (step = epoch): the search's curves. */
-export const F2_EPOCH_METRICS = {
-  trainLoss: 'train_loss',
-  trainAcc: 'train_acc',
-  validLoss: 'valid_loss',
-  validAcc: 'valid_acc',
-  lr: 'lr',
-  accuracy: 'nb201_accuracy',
-  maskSize: 'mask_size',
-  seconds: 'epoch_seconds',
-} as const satisfies MlflowNames;
+/** One step per epoch (step = epoch): the search's curves, as every search logs them (libs/search search-log.ts). */
+export const F2_EPOCH_METRICS = SEARCH_EPOCH_METRICS;
+
+/** Step 0: the search's result (the derived architecture's accuracy, its seconds), as every search logs it. */
+export const F2_SEARCH_METRICS = SEARCH_RESULT_METRICS;
 
 /** Step 0: the derived architecture against its leaf and the whole space. */
 export const F2_RESULT_METRICS = {
-  accuracy: 'accuracy_test',
   leafSize: 'leaf_size',
   leafBest: 'leaf_best',
   leafMean: 'leaf_mean',
   regretVsLeafBest: 'regret_vs_leaf_best',
   regretVsSpaceBest: 'regret_vs_space_best',
-  seconds: 'search_seconds',
 } as const satisfies MlflowNames;
 
 export const F2_ARTIFACTS = { result: 'result.json' } as const satisfies MlflowNames;

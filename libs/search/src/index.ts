@@ -11,3 +11,4 @@ export * from './data';
 export * from './search';
 export * from './run';
 export * from './warmup';
+export * from './search-log';

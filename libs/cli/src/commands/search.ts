@@ -3,7 +3,7 @@ import { InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, w
 import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
 import { initBackend, type BackendName } from '@fsnas/nn';
-import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithmDefinition, budgetSpec, checkCheckpointPath, runBudgetSearch, type Compat, type Derivation, type SearchBudget } from '@fsnas/search';
+import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Compat, type Derivation, type SearchBudget } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -142,10 +142,7 @@ export function registerSearchCommand(program: Command): Command {
           const logged = await tracker.run(
             runConfig,
             async (run) => {
-              for (const e of result.epochs) {
-                await run.logMetrics({ train_loss: e.trainLoss, train_acc: e.trainAcc, valid_loss: e.validLoss, valid_acc: e.validAcc, lr: e.lr, nb201_accuracy: e.accuracy ?? Number.NaN, mask_size: e.maskSize }, e.epoch);
-              }
-              await run.logMetrics({ accuracy_test: result.accuracy ?? Number.NaN, search_seconds: result.seconds }, 0);
+              await logSearch(run, result);
               await run.setTags({ derived: result.derived });
               await run.logArtifact(resultFile, 'result.json');
             },
