@@ -1,5 +1,5 @@
 import type { Setting } from '@fsnas/benchmark';
-import type { Budget } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
 
 /** What one budget preset of F1 runs (our splits come from the budget's splits stage: computedSplitSources). */
 export interface F1Config {

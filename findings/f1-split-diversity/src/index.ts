@@ -1,4 +1,5 @@
-import { SPLITS_STAGE, computedSplitSources, type Budget, type Finding } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
+import { SPLITS_STAGE, computedSplitSources, type Finding } from '@fsnas/experiments';
 import { F1_CONFIG } from './config';
 import { executeF1, planF1, type F1RunConfig } from './run';
 import { F1_EXPERIMENT } from './schema';

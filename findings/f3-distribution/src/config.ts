@@ -1,5 +1,5 @@
 import type { Setting } from '@fsnas/benchmark';
-import type { Budget } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
 
 /** What one budget preset of F3 runs: which datasets and metric families, and whether to render PNGs. */
 export interface F3Config {

@@ -1,4 +1,5 @@
-import { SPLITS_STAGE, computedSplitSources, type Budget, type Finding } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
+import { SPLITS_STAGE, computedSplitSources, type Finding } from '@fsnas/experiments';
 import { F3_CONFIG } from './config';
 import { executeF3, planF3, type F3RunConfig } from './run';
 import { F3_EXPERIMENT } from './schema';

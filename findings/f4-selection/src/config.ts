@@ -1,5 +1,5 @@
 import type { Setting } from '@fsnas/benchmark';
-import type { Budget } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
 
 /** What one budget preset of F4 runs. */
 export interface F4Config {

@@ -1,4 +1,5 @@
-import { SPLITS_STAGE, computedSplitSources, type Budget, type Finding } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
+import { SPLITS_STAGE, computedSplitSources, type Finding } from '@fsnas/experiments';
 import { F4_CONFIG } from './config';
 import { executeF4, planF4, type F4RunConfig } from './run';
 import { F4_EXPERIMENT } from './schema';

@@ -1,7 +1,8 @@
+import { parseBudget, type Budget } from '@fsnas/core';
 import { type Dataset, loadCifar10 } from '@fsnas/data';
 import { createEdgeMetric, resolveSettings, type EdgeMetric, type EdgeMetricOptions, type MetricDataset } from '@fsnas/metrics';
 import { DEFAULT_NET_CONFIG, initBackend } from '@fsnas/nn';
-import { BUDGET_SPECS, budgetSpec, searchData, warmupSupernet, type SearchBudget } from '@fsnas/search';
+import { BUDGET_SPECS, searchData, warmupSupernet } from '@fsnas/search';
 import {
   RANDOM_METRIC,
   randomSplit,
@@ -120,7 +121,7 @@ const countNodes = (node: SplitNodeRecord): number => 1 + node.children.reduce((
 
 /** The metric of a computation, what the tree records about how it evaluates, and the warm-up hook. */
 async function metricOf(c: SplitComputation, options: ComputeSplitOptions): Promise<{ metric: EdgeMetric; metricSettings: SplitMetricSettings; warmup: WarmupHook | undefined }> {
-  const warmup = c.warmup !== undefined ? budgetSpec(c.warmup) : undefined;
+  const warmup = c.warmup !== undefined ? BUDGET_SPECS[parseBudget(c.warmup, '--warmup')] : undefined;
   const network = warmup ? { C: warmup.net.C, N: warmup.net.N } : c.network;
   const metricOptions: EdgeMetricOptions = {
     ...(network ? { network: { C: network.C, N: network.N } } : {}),
@@ -153,7 +154,7 @@ async function metricOf(c: SplitComputation, options: ComputeSplitOptions): Prom
 }
 
 /** Supernet training of each node on CIFAR-10 with the search library, seeded per node. */
-function warmupHook(budget: SearchBudget, seed: number, cifar10: Dataset): WarmupHook {
+function warmupHook(budget: Budget, seed: number, cifar10: Dataset): WarmupHook {
   const data = searchData(cifar10, BUDGET_SPECS[budget]);
   return (mask, level, parent) => warmupSupernet({ mask, budget, data, seed: seed * 31 + level * 1_000_003 + mask.size, ...(parent ? { from: parent } : {}) });
 }

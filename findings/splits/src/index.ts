@@ -1,4 +1,5 @@
-import { computedSplitSources, datasetsWithImages, type Budget, type Finding } from '@fsnas/experiments';
+import type { Budget } from '@fsnas/core';
+import { computedSplitSources, datasetsWithImages, type Finding } from '@fsnas/experiments';
 import { executeSplits, planSplits, type SplitsRunConfig } from './run';
 import { SPLITS_EXPERIMENT } from './schema';
 

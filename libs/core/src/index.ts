@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './budget';
 export * from './workspace';
 export * from './data-paths';
 export * from './rng';

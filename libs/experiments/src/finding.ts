@@ -1,13 +1,6 @@
+import type { Budget } from '@fsnas/core';
 import type { ActiveRun } from '@fsnas/tracking';
 import type { RunInputs } from './run-inputs';
-
-/**
- * How much compute a reproduction spends. `smoke` runs in seconds (tests), `laptop` fits this machine
- * (2 cores, no GPU) within an hour for everything, `paper` uses the paper's settings (GPU or cluster).
- * Each finding states what its presets run in `describeBudget`.
- */
-export const BUDGETS = ['smoke', 'laptop', 'paper'] as const;
-export type Budget = (typeof BUDGETS)[number];
 
 /** One combination of a finding (e.g. one metric × dataset): one MLflow run. */
 export interface PlannedRun<C> {

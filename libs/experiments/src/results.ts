@@ -1,6 +1,5 @@
-import { FsnasError, InvalidInputError } from '@fsnas/core';
+import { BUDGETS, FsnasError, InvalidInputError, type Budget } from '@fsnas/core';
 import { MlflowClient, authorizationFromEnv, resolveTrackingUri, type Run } from '@fsnas/tracking';
-import { BUDGETS, type Budget } from './finding';
 
 /** One finished run of a finding, as notebooks read it back from MLflow. */
 export interface FindingRun {

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { InvalidInputError, Progress, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { InvalidInputError, Progress, writableDataDir, writeFileAtomic, type Budget } from '@fsnas/core';
 import { Tracker, acquireLock, runKey, type ActiveRun, type TrackerOptions } from '@fsnas/tracking';
-import type { Budget, Finding, PlannedRun } from './finding';
+import type { Finding, PlannedRun } from './finding';
 import { createRunInputs, type RunInputs } from './run-inputs';
 import { fsnasSource, gitCommit } from './provenance';
 import { readWorkerResult, replayCalls, runRecorder, workerCalls, workerResultFile, type ResultFile, type WorkerTask } from './worker-run';

@@ -1,7 +1,6 @@
-import { datasetSource } from '@fsnas/core';
+import { datasetSource, type Budget } from '@fsnas/core';
 import { METRIC_DATASETS, METRIC_NAMES } from '@fsnas/metrics';
 import { PAPER_SPLIT_SEED, PAPER_SPLIT_SETTING, type ComputedSplitSource, type PaperSplitSource, type SplitSetting } from '@fsnas/splitting';
-import type { Budget } from './finding';
 
 /** The id (MLflow experiment) of the splits stage, which findings reading our splits require. */
 export const SPLITS_STAGE = 'splits';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FsnasError } from '@fsnas/core';
-import type { Budget, RunLog } from './finding';
+import { FsnasError, type Budget } from '@fsnas/core';
+import type { RunLog } from './finding';
 
 /**
  * One planned run computed in a worker process (`reproduce --jobs N`). The worker never talks to

@@ -1,13 +1,15 @@
-import { InvalidInputError } from '@fsnas/core';
+import { BUDGETS, parseBudget, type Budget } from '@fsnas/core';
 import { PAPER_HYPERPARAMETERS, type SearchConfig } from './config';
 import { algorithmOptions, type AlgoName, type AlgorithmOverrides, type Compat } from './algorithms';
 
-export const SEARCH_BUDGETS = ['smoke', 'laptop', 'paper'] as const;
-export type SearchBudget = (typeof SEARCH_BUDGETS)[number];
+/** @deprecated core's `BUDGETS`; kept only until findings/f2-oneshot-on-splits/src/run.ts and libs/cli's search command import that. */
+export const SEARCH_BUDGETS = BUDGETS;
+/** @deprecated core's `Budget`; kept only until findings/f2-oneshot-on-splits/src/run.ts and libs/cli's search command import that. */
+export type SearchBudget = Budget;
 
 /** Size of a run: network, data and epochs. The optimisation hyper-parameters stay the paper's. */
 export interface BudgetSpec {
-  readonly name: SearchBudget;
+  readonly name: Budget;
   readonly net: { readonly C: number; readonly N: number };
   /** Image side after 2×2 (or 4×4) average pooling of the 32×32 CIFAR images. */
   readonly imageSize: 32 | 16 | 8;
@@ -23,7 +25,7 @@ export interface BudgetSpec {
   readonly description: string;
 }
 
-export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
+export const BUDGET_SPECS: Readonly<Record<Budget, BudgetSpec>> = {
   smoke: {
     name: 'smoke',
     net: { C: 4, N: 1 },
@@ -68,13 +70,13 @@ export const BUDGET_SPECS: Readonly<Record<SearchBudget, BudgetSpec>> = {
   },
 };
 
+/** The spec of a `--budget` value given as text; an unknown name is an InvalidInputError naming it. */
 export function budgetSpec(name: string): BudgetSpec {
-  if (!(SEARCH_BUDGETS as readonly string[]).includes(name)) throw new InvalidInputError(`--budget must be one of ${SEARCH_BUDGETS.join('|')}, got '${name}'`);
-  return BUDGET_SPECS[name as SearchBudget];
+  return BUDGET_SPECS[parseBudget(name, '--budget')];
 }
 
 /** The full search config of a budget. */
-export function budgetConfig(budget: SearchBudget, run: { algo: AlgoName; compat?: Compat; mask: readonly (readonly number[])[]; seed?: number; classes?: number }): SearchConfig {
+export function budgetConfig(budget: Budget, run: { algo: AlgoName; compat?: Compat; mask: readonly (readonly number[])[]; seed?: number; classes?: number }): SearchConfig {
   const b = BUDGET_SPECS[budget];
   return {
     algo: run.algo,

@@ -1,6 +1,7 @@
+import { BUDGETS } from '@fsnas/core';
 import { makeImageSet, type Dataset } from '@fsnas/data';
 import { describe, expect, it } from 'vitest';
-import { budgetConfig, budgetSpec, BUDGET_SPECS, SEARCH_BUDGETS } from './budgets';
+import { budgetConfig, budgetSpec, BUDGET_SPECS } from './budgets';
 import { downsample, searchData } from './data';
 
 function classSorted(source: string): Dataset {
@@ -43,7 +44,7 @@ describe('search data', () => {
 
   it('budgets size the RSPS derivation (smoke 8, laptop 30 sampled archs; paper the RSPS default, 100) and leave the other algorithms at their defaults', () => {
     const mask = [[1, 1, 1, 1, 1]];
-    expect(SEARCH_BUDGETS.map((b) => budgetConfig(b, { algo: 'rsps', mask }).algorithm)).toEqual([{ archs: 8 }, { archs: 30 }, { archs: 100 }]);
-    expect(SEARCH_BUDGETS.map((b) => budgetConfig(b, { algo: 'snas', mask }).algorithm)).toEqual(SEARCH_BUDGETS.map(() => ({ tau: { max: 1, min: 0.1 } })));
+    expect(BUDGETS.map((b) => budgetConfig(b, { algo: 'rsps', mask }).algorithm)).toEqual([{ archs: 8 }, { archs: 30 }, { archs: 100 }]);
+    expect(BUDGETS.map((b) => budgetConfig(b, { algo: 'snas', mask }).algorithm)).toEqual(BUDGETS.map(() => ({ tau: { max: 1, min: 0.1 } })));
   });
 });

@@ -1,9 +1,9 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, type Budget } from '@fsnas/core';
 import { Benchmark } from '@fsnas/benchmark';
 import { loadCifar10, type Dataset } from '@fsnas/data';
 import type { Arch, Mask } from '@fsnas/nb201';
 import type { AlgoName, Compat } from './algorithms';
-import { budgetConfig, budgetSpec, type SearchBudget } from './budgets';
+import { budgetConfig, budgetSpec } from './budgets';
 import type { SearchConfig } from './config';
 import { searchData } from './data';
 import type { Derivation } from './derive';
@@ -14,7 +14,7 @@ export const SEARCH_DATASETS = ['cifar10'] as const;
 export interface SearchRunOptions {
   readonly algo: AlgoName;
   readonly mask: Mask;
-  readonly budget: SearchBudget;
+  readonly budget: Budget;
   readonly dataset?: string;
   readonly compat?: Compat;
   readonly seed?: number;

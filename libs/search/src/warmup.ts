@@ -1,13 +1,13 @@
-import { Rng } from '@fsnas/core';
+import { Rng, type Budget } from '@fsnas/core';
 import type { Mask } from '@fsnas/nb201';
 import { NB201Network } from '@fsnas/nn';
-import { budgetConfig, type SearchBudget } from './budgets';
+import { budgetConfig } from './budgets';
 import type { SearchData } from './data';
 import { runSearch } from './search';
 
 export interface WarmupOptions {
   readonly mask: Mask;
-  readonly budget: SearchBudget;
+  readonly budget: Budget;
   readonly data: SearchData;
   readonly seed: number;
   /** Continue from these weights (the parent node's warm-up) instead of a fresh init. */

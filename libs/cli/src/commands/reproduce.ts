@@ -1,5 +1,5 @@
-import { InvalidInputError, checkWritableDir } from '@fsnas/core';
-import { BUDGETS, discoverFindings, executeWorkerTask, planWorkers, runFinding, selectFindings, type Budget, type FindingReport, type WorkerTask } from '@fsnas/experiments';
+import { BUDGETS, checkWritableDir, parseBudget } from '@fsnas/core';
+import { discoverFindings, executeWorkerTask, planWorkers, runFinding, selectFindings, type FindingReport, type WorkerTask } from '@fsnas/experiments';
 import { initBackend } from '@fsnas/nn';
 import { checkTrackingTarget, describeTrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -23,8 +23,7 @@ export function registerReproduceCommand(program: Command): void {
     )
     .option('--json', 'print a JSON summary')
     .action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; json?: boolean }) => {
-      if (!(BUDGETS as readonly string[]).includes(options.budget)) throw new InvalidInputError(`--budget must be one of ${BUDGETS.join(', ')}, got '${options.budget}'`);
-      const budget = options.budget as Budget;
+      const budget = parseBudget(options.budget, '--budget');
       const findings = selectFindings(options.finding, await discoverFindings());
       if (options.out !== undefined) checkWritableDir(options.out, '--out');
       // Where the runs go, first: the UI can be opened while they are logged, and a tracking URI fsnas

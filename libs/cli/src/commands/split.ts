@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { InvalidInputError, checkWritableFile } from '@fsnas/core';
+import { BUDGETS, InvalidInputError, checkWritableFile } from '@fsnas/core';
 import { inParallel, planWorkers } from '@fsnas/experiments';
 import { computeSplitTree } from '@fsnas/finding-splits';
 import { METRIC_DATASETS, type MetricDataset } from '@fsnas/metrics';
-import { SEARCH_BUDGETS } from '@fsnas/search';
 import { planSplit, type EdgePolicy } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
@@ -41,7 +40,7 @@ export function registerSplitCommand(program: Command): void {
     .option('--batch-size <n>', 'images per metric batch (default: 16 in reference mode, else 64)', numericOption.positiveInteger)
     .option('--batches <n>', 'metric batches per candidate (default 1)', numericOption.positiveInteger)
     .option('--drop-leaves', 'stop at the last full binary level instead of balancing the leaves')
-    .option('--warmup <budget>', `train each node's supernet before its metric (docs/reference.md §11.3), children continuing from their parent: ${SEARCH_BUDGETS.join('|')} (the search budget's epochs, C and N; the metric networks take that C and N)`)
+    .option('--warmup <budget>', `train each node's supernet before its metric (docs/reference.md §11.3), children continuing from their parent: ${BUDGETS.join('|')} (the search budget's epochs, C and N; the metric networks take that C and N)`)
     .option('--out <file>', 'write the split tree JSON here (and resume from <file>.nodes.jsonl if interrupted; a rerun must use the same options); with several metrics a folder, one <metric>.json each')
     .option('--jobs <n>', 'with several metrics: splits run at once, each in a worker process with cores/n threads (default: one per core, as memory allows)', numericOption.positiveInteger)
     .option('--json', 'print {metric, leaves, tree} as JSON ({splits: [{metric, leaves, file}]} with several metrics)')

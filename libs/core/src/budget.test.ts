@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { BUDGETS, InvalidInputError, parseBudget } from './index';
+
+describe('parseBudget', () => {
+  it('returns each budget name as it is', () => {
+    expect(['smoke', 'laptop', 'paper'].map((b) => parseBudget(b, '--budget'))).toEqual(['smoke', 'laptop', 'paper']);
+    expect(BUDGETS).toEqual(['smoke', 'laptop', 'paper']);
+  });
+
+  it.each(['huge', '', 'Smoke', ' laptop', 'constructor'])('refuses %j naming the flag, the value and the choices', (text) => {
+    const parse = () => parseBudget(text, '--warmup');
+    expect(parse).toThrow(InvalidInputError);
+    expect(parse).toThrow(`--warmup must be one of smoke, laptop, paper, got '${text}'`);
+  });
+});
