@@ -1,13 +1,17 @@
 import type { Budget } from '@fsnas/core';
 import type { AlgoName } from '@fsnas/search';
+import type { ComputedSplitSource } from '@fsnas/splitting';
 
 /** What one budget preset of F2 runs. */
 export interface F2Config {
   /** Search budget of every run (libs/search budgets.ts). */
   readonly search: Budget;
   readonly algos: readonly AlgoName[];
-  /** Paper split families (CIFAR-10) whose leaves are searched, besides the full space. */
-  readonly families: readonly string[];
+  /**
+   * Split families (CIFAR-10) whose leaves are searched, besides the full space: a paper family by
+   * name, or one of our splits (a computed source of the splits stage, which must have run).
+   */
+  readonly families: readonly (string | ComputedSplitSource)[];
   /** Leaves per family (null = all 8). */
   readonly leaves: readonly number[] | null;
   readonly seed: number;

@@ -1,6 +1,7 @@
 import type { Budget } from '@fsnas/core';
 import type { Finding } from '@fsnas/experiments';
 import { BUDGET_SPECS } from '@fsnas/search';
+import { describeSplitSource } from '@fsnas/splitting';
 import { F2_CONFIG } from './config';
 import { executeF2, planF2, type F2RunConfig } from './run';
 import { F2_EXPERIMENT } from './schema';
@@ -17,7 +18,7 @@ export const finding: Finding<F2RunConfig> = {
   describeBudget(budget: Budget): string {
     const c = F2_CONFIG[budget];
     const n = planF2(c).length;
-    return `${n} searches: ${c.algos.join(', ')} × (full space + ${c.leaves ? `leaves ${c.leaves.join(',')}` : 'all 8 leaves'} of ${c.families.join(', ')}) on CIFAR-10; each search: ${BUDGET_SPECS[c.search].description}`;
+    return `${n} searches: ${c.algos.join(', ')} × (full space + ${c.leaves ? `leaves ${c.leaves.join(',')}` : 'all 8 leaves'} of ${c.families.map((f) => (typeof f === 'string' ? f : describeSplitSource(f))).join(', ')}) on CIFAR-10; each search: ${BUDGET_SPECS[c.search].description}`;
   },
   plan: (budget) => planF2(F2_CONFIG[budget]),
   // Each search takes a minute or more (laptop): worth a worker process each with `reproduce --jobs N`.

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRunInputs } from '@fsnas/experiments';
+import { createRunInputs, splitStoreWith } from '@fsnas/experiments';
+import { PAPER_SPLIT_SEED, type ComputedSplitSource } from '@fsnas/splitting';
 import { describe, expect, it } from 'vitest';
 import { F2_CONFIG, finding as f2Finding, planF2 } from './index';
 
@@ -18,6 +19,17 @@ describe('F2 plan', () => {
     expect(planF2(F2_CONFIG.laptop)).toHaveLength(2 * (1 + 3 * 8));
     expect(new Set(planF2(F2_CONFIG.laptop).map((r) => r.config.family))).toEqual(new Set(['full', 'gradient_matching', 'synflow', 'snip']));
   });
+
+  it('searches the leaves of our splits as it does the paper’s: our reference num_params split (fsnas split) gives the paper’s leaf masks', async () => {
+    const ours: ComputedSplitSource = { kind: 'computed', metric: 'num_params', dataset: 'cifar10', seed: PAPER_SPLIT_SEED, fidelity: 'reference', warmup: null };
+    const store = await splitStoreWith([ours]);
+    const config = { ...F2_CONFIG.smoke, algos: ['darts' as const], families: ['num_params', ours] };
+    const runs = planF2(config, store);
+    expect(runs.map((r) => r.name)).toEqual(['darts/full', 'darts/num_params/leaf0', 'darts/num_params/leaf1', 'darts/ours:num_params/leaf0', 'darts/ours:num_params/leaf1']);
+    expect(runs[3]?.config.mask).toEqual(runs[1]?.config.mask);
+    expect(runs[3]?.tags['family']).toBe('ours:num_params');
+    expect(() => planF2({ ...config, families: [{ ...ours, seed: 1 }] }, store)).toThrow(/the split ours:num_params\[seed 1\] is not computed yet/);
+  }, 120_000);
 
   it('smoke plans 6 runs', () => {
     expect(planF2(F2_CONFIG.smoke).map((r) => r.name)).toEqual(['darts/full', 'darts/gradient_matching/leaf0', 'darts/gradient_matching/leaf1', 'rsps/full', 'rsps/gradient_matching/leaf0', 'rsps/gradient_matching/leaf1']);

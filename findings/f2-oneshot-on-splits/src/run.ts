@@ -1,17 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidInputError, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, writableDataDir, type Budget } from '@fsnas/core';
 import { named, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
-import { Mask, loadPaperSplits } from '@fsnas/nb201';
-import { BUDGET_SPECS, logSearch, runBudgetSearch, type AlgoName, type SearchBudget } from '@fsnas/search';
+import { Mask } from '@fsnas/nb201';
+import { BUDGET_SPECS, logSearch, runBudgetSearch, type AlgoName } from '@fsnas/search';
+import { createSplitStore, describeSplitSource, type SplitSource, type SplitStore } from '@fsnas/splitting';
 import type { F2Config } from './config';
 import { F2_ARTIFACTS, F2_RESULT_METRICS, F2_TAGS, FULL } from './schema';
 
 /** One MLflow run: one algorithm on the full space or on one leaf of one split family. */
 export interface F2RunConfig {
   readonly algo: AlgoName;
-  readonly search: SearchBudget;
-  /** 'full' or a paper split family. */
+  readonly search: Budget;
+  /** 'full', a paper split family, or one of our splits (its label, `ours:<metric>…`). */
   readonly family: string;
   /** Leaf index (DFS order), null for the full space. */
   readonly leaf: number | null;
@@ -20,20 +21,20 @@ export interface F2RunConfig {
   readonly dataset: 'cifar10';
 }
 
-function familyLeaves(families: ReadonlyMap<string, readonly Mask[]> | undefined, family: string): readonly Mask[] {
-  const leaves = families?.get(family);
-  if (!leaves) throw new InvalidInputError(`no paper split '${family}' for cifar10; available: ${[...(families?.keys() ?? [])].join(', ')}`);
-  return leaves;
-}
-
-export function planF2(config: F2Config): PlannedRun<F2RunConfig>[] {
-  const paper = loadPaperSplits().get('cifar10');
+/**
+ * The searches: each algorithm on the full space and on the leaves of each family, a paper split
+ * (named) or one of ours (read from the splits stage's cache in `store`; the masks go into the run
+ * configs, so executing a run reads no split).
+ */
+export function planF2(config: F2Config, store: SplitStore = createSplitStore()): PlannedRun<F2RunConfig>[] {
   const runs: PlannedRun<F2RunConfig>[] = [];
   for (const algo of config.algos) {
     const base = { algo, search: config.search, seed: config.seed, dataset: 'cifar10' as const };
     runs.push({ name: `${algo}/${FULL}`, config: { ...base, family: FULL, leaf: null, mask: Mask.full().toRows() }, tags: named(F2_TAGS, { algo, family: FULL, leaf: 'none', dataset: 'cifar10' }) });
-    for (const family of config.families) {
-      const leaves = familyLeaves(paper, family);
+    for (const entry of config.families) {
+      const source: SplitSource = typeof entry === 'string' ? { kind: 'paper', metric: entry } : entry;
+      const family = typeof entry === 'string' ? entry : describeSplitSource(entry);
+      const leaves = store.leaves(source, 'cifar10');
       for (const leaf of config.leaves ?? leaves.map((_, i) => i)) {
         const mask = leaves[leaf];
         if (!mask) throw new InvalidInputError(`split ${family} has no leaf ${leaf}`);

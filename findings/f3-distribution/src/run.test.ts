@@ -57,7 +57,7 @@ describe('F3 execute', () => {
     const csv = readFileSync(join(dir, 'leaves.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('metric,leaf,size,mean,median,q25,q75,max,bestIndex,top1pct,top5pct,holdsBest');
     expect(csv).toHaveLength(9);
-    await expect(executeF3({ dataset: 'cifar10', metric: 'nope', source: 'paper', png: false }, sink, dir, inputs)).rejects.toThrow(/no paper split for metric 'nope'/);
+    await expect(executeF3({ dataset: 'cifar10', metric: 'nope', source: 'paper', png: false }, sink, dir, inputs)).rejects.toThrow(/the paper has no cifar10 split for 'nope'; it has gradient_matching/);
   });
 
   it('the summary run writes every figure as HTML', async () => {

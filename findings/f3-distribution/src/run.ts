@@ -2,9 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { familiesOf, tableCsv, writeFigures } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
-import { InvalidInputError } from '@fsnas/core';
-import { named, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
-import { loadPaperSplits, type Mask } from '@fsnas/nb201';
+import { named, splitFamily, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
+import { loadPaperSplits } from '@fsnas/nb201';
 import { describeSplitSource, type ComputedSplitSource } from '@fsnas/splitting';
 import { f3Distribution, type F3Result } from './analysis';
 import type { F3Config } from './config';
@@ -59,24 +58,12 @@ function summaryOf(rows: readonly F3Result['metrics'][number][]): { families: nu
   };
 }
 
-function leavesOf(families: ReadonlyMap<string, readonly Mask[]>, metric: string): readonly Mask[] {
-  const leaves = families.get(metric);
-  if (!leaves) throw new InvalidInputError(`no paper split for metric '${metric}'; available: ${[...families.keys()].join(', ')}`);
-  return leaves;
-}
-
 
 /** Compute one planned run: log its metrics and write its tables (and, for the summary, figures) into outDir. */
 export async function executeF3(config: F3RunConfig, run: MetricSink, outDir: string, inputs: RunInputs): Promise<F3Result> {
-  const families = familiesOf(inputs.paperSplits(), config.dataset);
-  const store = inputs.splits();
-  const ours = new Map((config.ours ?? []).map((source) => [describeSplitSource(source), store.leaves(source, config.dataset)]));
-  const chosen =
-    config.metric === SUMMARY
-      ? new Map([...families, ...ours])
-      : config.source === 'paper'
-        ? new Map([[config.metric, leavesOf(families, config.metric)]])
-        : new Map([[describeSplitSource(config.source), store.leaves(config.source, config.dataset)]]);
+  const ours = new Map((config.ours ?? []).map((source) => [describeSplitSource(source), inputs.splits().leaves(source, config.dataset)]));
+  const family = config.metric === SUMMARY ? undefined : splitFamily(inputs, config.dataset, config.metric, config.source);
+  const chosen = family ? new Map([[family.name, family.leaves]]) : new Map([...familiesOf(inputs.paperSplits(), config.dataset), ...ours]);
   const result = f3Distribution(inputs.benchmark(), new Map([[config.dataset, chosen]]), config.dataset);
   writeFileSync(join(outDir, F3_ARTIFACTS.leaves), tableCsv(result.leaves));
   writeFileSync(join(outDir, F3_ARTIFACTS.metrics), tableCsv(result.metrics));

@@ -30,7 +30,7 @@ describe('F4 selection experiment', () => {
     expect(sink.rows.filter((r) => 'regret.random' in r.values).map((r) => r.step)).toEqual([0, 1, 2, 3, 4]);
     const csv = readFileSync(join(dir, 'regret.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + 6);
-    await expect(executeF4({ ...base, metric: 'nope' }, sink, dir, inputs)).rejects.toThrow(/no paper split/);
+    await expect(executeF4({ ...base, metric: 'nope' }, sink, dir, inputs)).rejects.toThrow(/the paper has no cifar10 split for 'nope'/);
   });
 
   it('the summary notes skipped methods and writes the figures', async () => {

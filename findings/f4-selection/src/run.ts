@@ -2,9 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { familiesOf, tableCsv, writeFigures } from '@fsnas/analysis';
 import type { Setting } from '@fsnas/benchmark';
-import { InvalidInputError } from '@fsnas/core';
-import { named, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
-import { loadPaperSplits, type Mask } from '@fsnas/nb201';
+import { named, splitFamily, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/experiments';
+import { loadPaperSplits } from '@fsnas/nb201';
 import { describeSplitSource, type ComputedSplitSource } from '@fsnas/splitting';
 import { f4Selection, type F4Result } from './analysis';
 import type { F4Config } from './config';
@@ -47,18 +46,10 @@ export function planF4(config: F4Config, ours: readonly ComputedSplitSource[] = 
 }
 
 
-function leavesOf(families: ReadonlyMap<string, readonly Mask[]>, metric: string): readonly Mask[] {
-  const leaves = families.get(metric);
-  if (!leaves) throw new InvalidInputError(`no paper split for metric '${metric}'; available: ${[...families.keys()].join(', ')}`);
-  return leaves;
-}
-
 /** Compute one planned run: regret per method (mean and per seed), the table, and for the summary the figures. */
 export async function executeF4(config: F4RunConfig, run: MetricSink, outDir: string, inputs: RunInputs): Promise<F4Result> {
-  const families = familiesOf(inputs.paperSplits(), config.dataset);
-  const family = config.source === 'paper' ? config.metric : describeSplitSource(config.source);
-  const chosen =
-    config.metric === SUMMARY ? families : new Map([[family, config.source === 'paper' ? leavesOf(families, config.metric) : inputs.splits().leaves(config.source, config.dataset)]]);
+  const family = config.metric === SUMMARY ? undefined : splitFamily(inputs, config.dataset, config.metric, config.source);
+  const chosen = family ? new Map([[family.name, family.leaves]]) : familiesOf(inputs.paperSplits(), config.dataset);
   const result = f4Selection(inputs.benchmark(), new Map([[config.dataset, chosen]]), config.dataset, {
     seeds: config.seeds,
     samples: config.samples,
@@ -89,7 +80,7 @@ export async function executeF4(config: F4RunConfig, run: MetricSink, outDir: st
   }
   await run.logMetrics(summary, 0);
   // Per-seed regret as a curve (step = seed index), so its spread is visible in MLflow.
-  const perSeed = result.results[family] ?? [];
+  const perSeed = family ? (result.results[family.name] ?? []) : [];
   for (let s = 0; s < result.seeds.length; s++) {
     await run.logMetrics(Object.fromEntries(perSeed.map((r) => [f4MethodMetrics(r.method).regret, r.regret[s] as number])), s);
   }

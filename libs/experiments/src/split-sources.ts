@@ -1,6 +1,8 @@
 import { datasetSource, type Budget } from '@fsnas/core';
 import { METRIC_DATASETS, METRIC_NAMES } from '@fsnas/metrics';
-import { PAPER_SPLIT_SEED, PAPER_SPLIT_SETTING, type ComputedSplitSource, type PaperSplitSource, type SplitSetting } from '@fsnas/splitting';
+import type { Mask } from '@fsnas/nb201';
+import { PAPER_SPLIT_SEED, PAPER_SPLIT_SETTING, describeSplitSource, type ComputedSplitSource, type PaperSplitSource, type SplitSetting } from '@fsnas/splitting';
+import type { RunInputs } from './run-inputs';
 
 /** The id (MLflow experiment) of the splits stage, which findings reading our splits require. */
 export const SPLITS_STAGE = 'splits';
@@ -42,6 +44,16 @@ const computed = (metric: string, dataset: string, setting?: SplitSetting): Comp
 export function computedSplitSources(budget: Budget, datasets: readonly string[] = datasetsWithImages()): ComputedSplitSource[] {
   if (budget === 'smoke') return datasets.flatMap((dataset) => SMOKE_SPLIT_METRICS.map((metric) => computed(metric, dataset, TINY_SPLIT_SETTING)));
   return datasets.flatMap((dataset) => METRIC_NAMES.map((metric) => computed(metric, dataset)));
+}
+
+/**
+ * The split family of a finding's run: the paper's family `metric` (source 'paper') or one of our
+ * splits, named as tables and figures show it (the family name, or `ours:<metric>[…]`), with its
+ * leaves read through the run context's one split store.
+ */
+export function splitFamily(inputs: RunInputs, dataset: string, metric: string, source: 'paper' | ComputedSplitSource): { readonly name: string; readonly leaves: readonly Mask[] } {
+  if (source === 'paper') return { name: metric, leaves: inputs.splits().leaves({ kind: 'paper', metric }, dataset) };
+  return { name: describeSplitSource(source), leaves: inputs.splits().leaves(source, dataset) };
 }
 
 /** The paper's family a computed split corresponds to (the random split is `random_seed<seed>` there). */

@@ -1,11 +1,6 @@
-import { BUDGETS, parseBudget, type Budget } from '@fsnas/core';
+import { parseBudget, type Budget } from '@fsnas/core';
 import { PAPER_HYPERPARAMETERS, type SearchConfig } from './config';
 import { algorithmOptions, type AlgoName, type AlgorithmOverrides, type Compat } from './algorithms';
-
-/** @deprecated core's `BUDGETS`; kept only until findings/f2-oneshot-on-splits/src/run.ts and libs/cli's search command import that. */
-export const SEARCH_BUDGETS = BUDGETS;
-/** @deprecated core's `Budget`; kept only until findings/f2-oneshot-on-splits/src/run.ts and libs/cli's search command import that. */
-export type SearchBudget = Budget;
 
 /** Size of a run: network, data and epochs. The optimisation hyper-parameters stay the paper's. */
 export interface BudgetSpec {

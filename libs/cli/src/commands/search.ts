@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, writeFileAtomic } from '@fsnas/core';
+import { BUDGETS, InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, writeFileAtomic, type Budget } from '@fsnas/core';
 import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
 import { initBackend, type BackendName } from '@fsnas/nn';
-import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, SEARCH_BUDGETS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Compat, type Derivation, type SearchBudget } from '@fsnas/search';
+import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -47,7 +47,7 @@ export function parseMaskArgument(value: string): Mask {
  * when the paper budget would run on a backend without a GPU: its ETA is then days per search (126 h
  * measured on the wasm backend of a 2-core laptop). Undefined when there is nothing to warn about.
  */
-export function paperBudgetWarning(budget: SearchBudget, backend: BackendName, command = 'search'): string | undefined {
+export function paperBudgetWarning(budget: Budget, backend: BackendName, command = 'search'): string | undefined {
   if (budget !== 'paper' || backend === 'node-gpu') return undefined;
   return (
     `fsnas ${command}: warning: the paper budget on the ${backend} backend (no GPU) takes days per search; ` +
@@ -64,7 +64,7 @@ export function registerSearchCommand(program: Command): Command {
     .requiredOption('--algo <name>', ALGORITHMS.join('|'))
     .option('--dataset <name>', 'search data (cifar10)', 'cifar10')
     .requiredOption('--mask <mask>', "'full', a JSON 6x5 0/1 matrix, or <split.json>:<leaf>")
-    .option('--budget <name>', `${SEARCH_BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
+    .option('--budget <name>', `${BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
     .option('--seed <n>', 'seed of weights, α, data order and samples', numericOption.nonNegativeInteger, 888)
     .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (${ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ')})`, 'spec')
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
