@@ -1,10 +1,9 @@
 import { InvalidInputError, Rng } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask } from '@fsnas/nb201';
-import { NB201Network, tf } from '@fsnas/nn';
+import { NB201Network, applyNetworkInit, buildScheme, tf } from '@fsnas/nn';
 import type { EdgeEvaluation, EdgeMetric, EdgeRequest } from './edge-metric';
 import type { PairwiseEvaluation } from './descriptor';
-import { applyMetricInit, buildScheme } from './init';
 import { combineHybrid, isHybrid, parseHybrid, type HybridSpec } from './hybrid';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
 import { resolveSettings, scoreMask, type MetricSettings, type ResolvedSettings } from './score';
@@ -89,7 +88,7 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
 /** The shared initial weights of one call: the parent (reference mode: the full supernet), seeded. */
 function freshSource(s: ResolvedSettings, seed: number, parent: Mask): NB201Network {
   const source = new NB201Network(s.compat === 'reference' ? Mask.full() : parent, { ...s.network, seed, init: buildScheme(s.init) });
-  applyMetricInit(source, s.init, seed);
+  applyNetworkInit(source, s.init, seed);
   return source;
 }
 

@@ -1,34 +1,39 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Mask } from '@fsnas/nb201';
 import { NB201Network } from '@fsnas/nn';
-import { applyMetricInit, parseMetricInit } from './init';
+import { buildMetricNetwork, resolveSettings } from './score';
 import { TINY, useTestBackend } from './testing';
 
 describe('metric weight inits', () => {
   beforeAll(useTestBackend);
 
-  it("pytorch_default draws U(±1/√fan_in) for conv/linear weights and the classifier bias, seeded", () => {
-    const net = new NB201Network(Mask.full(), { ...TINY, seed: 0 });
-    applyMetricInit(net, parseMetricInit('pytorch_default'), 4);
-    for (const e of net.params.entries()) {
-      const v = Array.from(e.variable.dataSync());
-      const s = e.variable.shape;
-      if (e.kind === 'conv' || e.kind === 'linear' || e.kind === 'bias') {
-        const fanIn = e.kind === 'conv' ? (s[0] as number) * (s[1] as number) * (s[2] as number) : e.kind === 'linear' ? (s[0] as number) : 16;
-        const bound = 1 / Math.sqrt(fanIn);
-        expect(Math.max(...v.map(Math.abs))).toBeLessThanOrEqual(bound);
-        if (v.length >= 200) {
-          const sd = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
-          expect(sd / (bound / Math.sqrt(3))).toBeGreaterThan(0.85);
-          expect(sd / (bound / Math.sqrt(3))).toBeLessThan(1.15);
-        }
-      } else if (e.kind === 'bn-gamma') expect(new Set(v)).toEqual(new Set([1]));
+  const mask = Mask.full().restrict(1, [0, 3]);
+  const settings = (compat: 'naslib' | 'reference', init?: 'normal') => resolveSettings({ compat, ...(init ? { init } : {}), network: TINY, seed: 6, source: () => [] });
+  const values = (net: NB201Network) => net.params.entries().map((e) => Array.from(e.variable.dataSync()));
+
+  it('reference mode, or an init the settings name, builds the seeded network of that scheme', () => {
+    for (const [s, init] of [[settings('reference'), 'kaiming_normal_fanin'], [settings('naslib', 'normal'), 'normal']] as const) {
+      expect(s.init).toBe(init);
+      const net = buildMetricNetwork(mask, s);
+      const expected = new NB201Network(mask, { ...TINY, seed: 6, init });
+      expect(values(net)).toEqual(values(expected));
+      net.dispose();
+      expected.dispose();
     }
-    const again = new NB201Network(Mask.full(), { ...TINY, seed: 9 });
-    applyMetricInit(again, 'pytorch_default', 4);
-    expect(Array.from(again.weights()[3]?.dataSync() ?? [])).toEqual(Array.from(net.weights()[3]?.dataSync() ?? []));
+  });
+
+  it('naslib mode starts from pytorch_default: every conv/linear weight and the classifier bias within ±1/√fan_in', () => {
+    const s = settings('naslib');
+    expect(s.init).toBe('pytorch_default');
+    const net = buildMetricNetwork(mask, s);
+    for (const e of net.params.entries()) {
+      const shape = e.variable.shape;
+      const v = Array.from(e.variable.dataSync());
+      if (e.kind === 'bias') expect(v.some((x) => x !== 0)).toBe(true);
+      if (e.kind !== 'conv' && e.kind !== 'linear' && e.kind !== 'bias') continue;
+      const fanIn = e.kind === 'conv' ? (shape[0] as number) * (shape[1] as number) * (shape[2] as number) : e.kind === 'linear' ? (shape[0] as number) : 16;
+      expect(Math.max(...v.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
+    }
     net.dispose();
-    again.dispose();
-    expect(() => parseMetricInit('xavier')).toThrow(/init must be/);
   });
 });

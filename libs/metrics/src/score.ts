@@ -1,9 +1,9 @@
 import { InvalidInputError } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, archKey, type Arch } from '@fsnas/nb201';
-import { NB201Network, tf, type NetConfig } from '@fsnas/nn';
+import { NB201Network, applyNetworkInit, buildScheme, tf, type NetConfig, type NetworkInit } from '@fsnas/nn';
 import { defaultSecondOrderBatch } from './gradients';
-import { applyMetricInit, buildScheme, type MetricInit } from './init';
+import { defaultMetricInit } from './init';
 import { cifarBatchSource, type BatchSource, type MetricDataset } from './data';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
 import { DegenerateNetworkError, type Compat, type MetricValue, type NetworkInput } from './types';
@@ -17,7 +17,7 @@ export interface MetricSettings {
   readonly seed?: number;
   readonly compat?: Compat;
   /** Weight init (default: pytorch_default with compat naslib, as NASLib's networks; kaiming_normal_fanin with compat reference). */
-  readonly init?: MetricInit;
+  readonly init?: NetworkInit;
   /** Network shape (default C=16, N=5, 10 classes). */
   readonly network?: Partial<NetConfig>;
   /** Where batches come from (default: CIFAR-10 training images with augmentation). */
@@ -34,7 +34,7 @@ export interface ResolvedSettings {
   readonly batches: number;
   readonly seed: number;
   readonly compat: Compat;
-  readonly init: MetricInit;
+  readonly init: NetworkInit;
   readonly network: Partial<NetConfig>;
   readonly source: BatchSource;
   readonly secondOrderBatch: number;
@@ -56,7 +56,7 @@ export function resolveSettings(settings: MetricSettings = {}): ResolvedSettings
     batches,
     seed: settings.seed ?? 0,
     compat,
-    init: settings.init ?? (compat === 'reference' ? 'kaiming_normal_fanin' : 'pytorch_default'),
+    init: settings.init ?? defaultMetricInit(compat),
     network: settings.network ?? {},
     source: settings.source ?? cifarBatchSource(dataset, compat),
     secondOrderBatch,
@@ -102,7 +102,7 @@ export function scoreArchitectures(archs: readonly Arch[], metrics: readonly str
 /** The seeded network every metric of `mask` sees under settings `s` (before any weight copy). */
 export function buildMetricNetwork(mask: Mask, s: ResolvedSettings): NB201Network {
   const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
-  applyMetricInit(net, s.init, s.seed);
+  applyNetworkInit(net, s.init, s.seed);
   return net;
 }
 

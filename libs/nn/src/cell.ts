@@ -28,6 +28,9 @@ export type EdgeScalars = readonly tf.Scalar[] | undefined;
  * `none`) is tracked as `null` so that skip/pool/none on it cost nothing. ReLU of a node is computed
  * once and shared by every conv op reading that node. The terms of a node are summed with one AddN
  * per distinct scale (in the uniform case each edge's 1/k_e), then scaled once.
+ *
+ * `mask` is the forward's (ForwardOptions.mask, else the network's): the ops this call computes. Every
+ * conv op it allows must have parameters in `cell`, which the network checks before it calls this.
  */
 export function cellForward(x: tf.Tensor4D, cell: CellParams, mask: Mask, edgeScalars: EdgeScalars, ctx: LayerContext): tf.Tensor4D {
   const nodes: (tf.Tensor4D | null)[] = [x];

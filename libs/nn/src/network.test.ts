@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, dataDirs } from '@fsnas/core';
+import { InvalidInputError, Rng, dataDirs } from '@fsnas/core';
 import { Mask, parseArch } from '@fsnas/nb201';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from './backend';
@@ -125,6 +125,30 @@ describe('forward semantics', () => {
     tf.dispose(x);
     full.dispose();
     single.dispose();
+  });
+
+  it('a per-call mask computes what the network built for that mask computes, and leaves the own mask alone', async () => {
+    await initBackend({ backend: 'wasm', log: false });
+    const cfg = { C: 4, N: 1, classes: 10 };
+    const full = new NB201Network(Mask.full(), { ...cfg, seed: 5 });
+    const narrowed = Mask.full().restrict(0, [0, 3]).restrict(2, [1, 2, 4]).restrict(5, [3]);
+    const sub = new NB201Network(narrowed, cfg);
+    sub.copyFrom(full);
+    const x = images(2, 8, 4);
+    const weights = tf.tensor2d(Array.from({ length: 30 }, (_, i) => 0.1 + (i % 7) / 10), [6, 5]);
+    for (const [training, checkpoint] of [[false, false], [true, false], [true, true]] as const) {
+      const [a, b] = tf.tidy(() => [
+        sub.forward(x, { training, updateStats: false, edgeWeights: weights }).logits.dataSync() as Float32Array,
+        full.forward(x, { training, checkpoint, updateStats: false, edgeWeights: weights, mask: narrowed }).logits.dataSync() as Float32Array,
+      ]);
+      expect(Array.from(b)).toEqual(Array.from(a));
+    }
+    expect(full.mask.size).toBe(15625);
+    expect(() => sub.forward(x, { training: false, mask: Mask.full() })).toThrow(InvalidInputError);
+    expect(() => sub.forward(x, { training: false, mask: Mask.full() })).toThrow(/not a subset of the network's mask .*\(edge 0\)/);
+    tf.dispose([x, weights]);
+    full.dispose();
+    sub.dispose();
   });
 
   it('gradients reach edge weights, and an all-`none` cell path still gives finite logits', async () => {

@@ -25,6 +25,12 @@ export interface ForwardOptions {
    * are still skipped; without it each edge is the mean of its allowed ops.
    */
   edgeWeights?: tf.Tensor2D;
+  /**
+   * The ops this call computes: a sub-mask of the network's own (a single path, a pruned mask),
+   * so a one-shot search runs one built network on whatever subset a step needs without rebuilding
+   * or mutating it. Default: the network's mask.
+   */
+  mask?: Mask;
   /** Train mode only: update BN running statistics (default true). */
   updateStats?: boolean;
   /** Called with every ReLU output (post-activations), in forward order. */
@@ -131,6 +137,8 @@ export class NB201Network {
   /** Logits and pooled features. Call inside tf.tidy / tf.variableGrads; returns new tensors. */
   forward(x: tf.Tensor4D, options: ForwardOptions): ForwardResult {
     if (x.rank !== 4 || x.shape[3] !== 3) throw new InvalidInputError(`network input must be NHWC [B,H,W,3], got [${x.shape.join(',')}]`);
+    const mask = options.mask ?? this.mask;
+    if (options.mask) this.checkSubMask(options.mask);
     const ctx: LayerContext = { training: options.training, updateStats: options.updateStats ?? true, ...(options.onRelu ? { onRelu: options.onRelu } : {}) };
     let edgeScalars: EdgeScalars;
     if (options.edgeWeights) {
@@ -143,7 +151,7 @@ export class NB201Network {
     // tensors the backward pass needs, so this frees the rest (BN outputs summed into nodes, ...)
     // as the forward goes. It roughly halves peak memory, which decides whether a batch-64
     // supernet step fits in the wasm heap at all.
-    const checkpoint = options.checkpoint ?? (options.training && this.trainingBytes(x) > checkpointThresholdBytes());
+    const checkpoint = options.checkpoint ?? (options.training && this.trainingBytes(x, mask) > checkpointThresholdBytes());
     // The recomputation in the backward pass must not move BN statistics or report ReLUs twice.
     const quiet: LayerContext = { training: ctx.training, updateStats: false };
     let h = tf.tidy(() => convBN(x, this.stem, ctx));
@@ -157,10 +165,10 @@ export class NB201Network {
         const input = h;
         if (checkpoint) {
           const run = (xi: tf.Tensor4D, recompute: boolean, extra: readonly tf.Tensor[]): tf.Tensor4D =>
-            tf.tidy(() => cellForward(xi, cell, this.mask, edgeScalars ? (extra as tf.Scalar[]) : undefined, recompute ? quiet : ctx));
+            tf.tidy(() => cellForward(xi, cell, mask, edgeScalars ? (extra as tf.Scalar[]) : undefined, recompute ? quiet : ctx));
           h = checkpointed(run, input, this.cellVariables(cell), edgeScalars ?? []);
         } else {
-          h = tf.tidy(() => cellForward(input, cell, this.mask, edgeScalars, ctx));
+          h = tf.tidy(() => cellForward(input, cell, mask, edgeScalars, ctx));
         }
       }
     }
@@ -168,6 +176,14 @@ export class NB201Network {
     const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
     const logits = tf.add(tf.matMul(features, this.classifierW as tf.Tensor2D), this.classifierB) as tf.Tensor2D;
     return { logits, features };
+  }
+
+  /** Only the ops of the network's mask have parameters, so a forward's mask must stay within it. */
+  private checkSubMask(mask: Mask): void {
+    for (let e = 0; e < NUM_EDGES; e++) {
+      const outside = mask.rowBits(e) & ~this.mask.rowBits(e);
+      if (outside !== 0) throw new InvalidInputError(`forward mask ${mask.toString()} is not a subset of the network's mask ${this.mask.toString()} (edge ${e})`);
+    }
   }
 
   /** ResNet basic block C→2C, stride 2: shortcut AvgPool(2,2)→Conv1x1 (no BN) + b(a(x)). */
@@ -183,12 +199,13 @@ export class NB201Network {
    * Rough peak bytes of a train-mode fwd+bwd without checkpointing: per cell, 6 node/ReLU tensors,
    * two per conv op and one per pool; stage s has 2^s·C channels on 4^-s of the pixels. The factor
    * 4.5 is calibrated on measured wasm heap peaks (supernet batch 32: 2.98 GB; best NB201 arch batch
-   * 64: 2.59 GB): tfjs also holds every intermediate gradient until backprop ends.
+   * 64: 2.59 GB): tfjs also holds every intermediate gradient until backprop ends. `mask`: the ops
+   * the pass computes (default the network's).
    */
-  trainingBytes(x: tf.Tensor4D): number {
+  trainingBytes(x: tf.Tensor4D, mask: Mask = this.mask): number {
     const [b, h, w] = x.shape;
     let perCell = 6;
-    for (let e = 0; e < NUM_EDGES; e++) for (const op of this.mask.allowedOps(e)) perCell += ACTIVATION_BUFFERS[opSpec(op).kind];
+    for (let e = 0; e < NUM_EDGES; e++) for (const op of mask.allowedOps(e)) perCell += ACTIVATION_BUFFERS[opSpec(op).kind];
     return 4.5 * perCell * b * h * w * this.config.C * 4 * this.config.N * (1 + 0.5 + 0.25);
   }
 

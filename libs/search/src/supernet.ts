@@ -68,9 +68,8 @@ export class SearchModel {
 
   /** Logits for one forward (train-mode BN: batch statistics; docs/reference.md §5.3 validates in train mode too). */
   logits(x: tf.Tensor4D, spec: EdgeSpec, updateStats: boolean): tf.Tensor2D {
-    const options = { training: true, updateStats, edgeWeights: spec.weights };
-    if (spec.kind === 'mixed') return withMask(this.net, spec.mask ?? this.mask, () => this.net.forward(x, options).logits);
-    return withMask(this.net, Mask.single(spec.path), () => this.net.forward(x, options).logits);
+    const mask = spec.kind === 'mixed' ? (spec.mask ?? this.mask) : Mask.single(spec.path);
+    return this.net.forward(x, { training: true, updateStats, edgeWeights: spec.weights, mask }).logits;
   }
 
   loss(batch: Batch, spec: EdgeSpec, updateStats = false): tf.Scalar {
@@ -84,25 +83,6 @@ export class SearchModel {
 }
 
 let nextAlphaId = 0;
-
-/**
- * Adapter (@fsnas/nn has no per-forward op subset): NB201Network.forward computes exactly the ops
- * its `mask` allows, so a single-path or pruned forward temporarily narrows that mask. Every op of a
- * sub-mask has parameters in the built network, and backprop uses the recorded tape, not the mask,
- * so restoring it right after the forward is safe. `single-path.test.ts` checks that this equals a
- * one-hot weighted forward of the whole network.
- */
-export function withMask<T>(net: NB201Network, mask: Mask, f: () => T): T {
-  const holder = net as unknown as { mask: Mask };
-  const saved = holder.mask;
-  if (saved === mask) return f();
-  holder.mask = mask;
-  try {
-    return f();
-  } finally {
-    holder.mask = saved;
-  }
-}
 
 /** Fraction of correct predictions. */
 export function accuracyOf(logits: tf.Tensor2D, y: tf.Tensor1D): number {

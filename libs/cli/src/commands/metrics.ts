@@ -12,7 +12,6 @@ import {
   scoreHybrid,
   loadNaslibScores,
   parseMetricDataset,
-  parseMetricInit,
   resolveMetricName,
   scoreArchitectures,
   validateAgainstNaslib,
@@ -29,7 +28,7 @@ import {
   type TorchPeerMetric,
   type ValidationRow,
 } from '@fsnas/metrics';
-import { initBackend } from '@fsnas/nn';
+import { initBackend, parseNetworkInit } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { scoreInWorkers } from './score-workers';
@@ -67,7 +66,7 @@ function settings(options: CommonOptions) {
     batches: options.batches,
     seed: options.seed,
     compat: parseCompat(options.compat),
-    ...(options.init !== undefined ? { init: parseMetricInit(options.init) } : {}),
+    ...(options.init !== undefined ? { init: parseNetworkInit(options.init) } : {}),
   };
 }
 
