@@ -4,7 +4,6 @@ import { tf } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
 import { nwot, zen } from './activations';
 import { fisher } from './fisher';
-import { adapterForward } from './forward';
 import { slogdet } from './linalg';
 import { DEGENERATE_LOW } from './types';
 import { tinyInput, useTestBackend } from './testing';
@@ -21,9 +20,10 @@ describe('activation metrics', () => {
     const b = 8;
     const k = new Float64Array(b * b);
     tf.tidy(() => {
-      adapterForward(input.net, batch.x, {
-        bn: 'batch',
-        onRelu: (y) => {
+      input.net.forward(batch.x, {
+        training: true,
+        updateStats: false,
+        onRelu: (_name, y) => {
           const v = y.dataSync();
           const d = v.length / b;
           for (let i = 0; i < b; i++)
@@ -61,7 +61,7 @@ describe('activation metrics', () => {
     const input = tinyInput(NONE);
     const batch = input.batches[0] as TensorBatch;
     const b = 8;
-    const z = tf.tidy(() => adapterForward(input.net, batch.x, { bn: 'batch' }).logits.arraySync());
+    const z = tf.tidy(() => input.net.forward(batch.x, { training: true, updateStats: false }).logits.arraySync());
     const y = batch.y.dataSync();
     let expected = 0;
     for (let k = 0; k < 10; k++) {

@@ -1,6 +1,5 @@
 import { Rng } from '@fsnas/core';
 import { BN_MOMENTUM, NB201Network, tf } from '@fsnas/nn';
-import { adapterForward } from './forward';
 import { slogdet } from './linalg';
 import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
 import { defineMetric } from './descriptor';
@@ -9,8 +8,8 @@ import type { NetConfig } from '@fsnas/nn';
 
 /**
  * Forward-only activation metrics: nwot (NASWOT, Mellor et al. 2021) and zen (Zen-NAS), both run with
- * train-mode BN as NASLib does. They use the metric-side forward (forward.ts) because NASLib hooks
- * every ReLU *module*: a node read by two conv ops passes through two ReLUs and counts twice.
+ * train-mode BN (statistics left unchanged) as NASLib does. nwot reads the forward's onRelu, which,
+ * as NASLib hooks every ReLU *module*, sees a node read by two conv ops twice.
  */
 
 /**
@@ -27,9 +26,10 @@ export function nwot(input: NetworkInput): MetricValue {
     const b = batch.x.shape[0] as number;
     const partial = new Float64Array(b * b);
     tf.tidy(() => {
-      adapterForward(input.net, batch.x, {
-        bn: 'batch',
-        onRelu: (y) => accumulateAgreement(partial, y, b),
+      input.net.forward(batch.x, {
+        training: true,
+        updateStats: false,
+        onRelu: (_name, y) => accumulateAgreement(partial, y, b),
       });
     });
     // Images of different batches never meet in one forward: NASLib concatenates them into one batch
@@ -99,8 +99,8 @@ export function zen(input: NetworkInput): MetricValue {
     diff = tf.tidy(() => {
       const x = tf.tensor4d(gauss(), shape);
       const mixed = tf.add(x, tf.mul(tf.tensor4d(gauss(), shape), MIXUP_GAMMA)) as tf.Tensor4D;
-      const f1 = adapterForward(net, x, { bn: 'batch', onBnInput: track }).preGap;
-      const f2 = adapterForward(net, mixed, { bn: 'batch', onBnInput: track }).preGap;
+      const f1 = net.forward(x, { training: true, updateStats: false, onBnInput: track }).preGap;
+      const f2 = net.forward(mixed, { training: true, updateStats: false, onBnInput: track }).preGap;
       return tf.mean(tf.sum(tf.abs(tf.sub(f1, f2)), [1, 2, 3])).dataSync()[0] as number;
     });
   } finally {
@@ -136,7 +136,7 @@ export const zenMetric = defineMetric({
 
 /**
  * Units (H·W·channels, one image) of every ReLU the metrics' forward runs: the input of each ReLU-Conv-BN
- * op of the cells (once per conv op, as adapterForward applies them), of the reduction blocks' two
+ * op of the cells (once per conv op, as NB201Network.forward's onRelu reports them), of the reduction blocks' two
  * convs, and the last activation.
  */
 function reluUnits(mask: Mask, config: NetConfig, imageSize: number): number {

@@ -1,5 +1,4 @@
 import { crossEntropy, tf } from '@fsnas/nn';
-import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
 import { defineMetric } from './descriptor';
 
@@ -21,8 +20,9 @@ export function fisher(input: NetworkInput): MetricValue {
     // First pass discovers the layer output shapes (probe shapes); it is cheap next to the backward.
     const shapes = new Map<string, number[]>();
     tf.tidy(() => {
-      adapterForward(net, batch.x, {
-        bn: 'batch',
+      net.forward(batch.x, {
+        training: true,
+        updateStats: false,
         onLayerOutput: (name, y) => {
           shapes.set(name, y.rank === 4 ? [b, 1, 1, y.shape[3] as number] : [b, y.shape[1] as number]);
           return y;
@@ -34,8 +34,9 @@ export function fisher(input: NetworkInput): MetricValue {
     const grads = tf.tidy(() =>
       tf.grads((...ps: tf.Tensor[]) => {
         const byName = new Map(names.map((n, i) => [n, ps[i] as tf.Tensor]));
-        const { logits } = adapterForward(net, batch.x, {
-          bn: 'batch',
+        const { logits } = net.forward(batch.x, {
+          training: true,
+          updateStats: false,
           onLayerOutput: (name, y) => tf.mul(y, byName.get(name) as tf.Tensor),
         });
         return crossEntropy(logits, batch.y);

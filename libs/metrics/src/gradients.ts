@@ -1,6 +1,5 @@
 import { crossEntropy, tf, type NB201Network } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
-import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
 import { NO_FLOPS, defineMetric } from './descriptor';
 
@@ -160,14 +159,14 @@ export function hessianGradientProduct(input: NetworkInput): HessianGradient {
   const net = input.net;
   const entries = net.params.weightEntries();
   const names = entries.map((e) => e.name);
-  const bn = trainingMode(input) ? 'batch' : 'running';
+  const training = trainingMode(input);
   const parts = splitBatches(input.batches, input.secondOrderBatch ?? Infinity);
   const weights = entries.map((e) => e.variable.dataSync().slice() as Float32Array);
   const lossOf =
     (batch: TensorBatch) =>
     (...ws: tf.Tensor[]): tf.Scalar => {
       const byName = new Map(names.map((n, i) => [n, ws[i] as tf.Tensor]));
-      const { logits } = adapterForward(net, batch.x, { bn, param: (n) => byName.get(n) ?? net.params.get(n) });
+      const { logits } = net.forward(batch.x, { training, param: (n) => byName.get(n) ?? net.params.get(n) });
       return crossEntropy(logits, batch.y);
     };
   // g: the whole-batch gradient when nothing is split (shared with snip/grad_norm), else NASLib's Σ over parts.

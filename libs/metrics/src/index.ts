@@ -4,7 +4,6 @@ export * from './descriptor';
 export * from './linalg';
 export * from './analytic';
 export * from './data';
-export * from './forward';
 export * from './gradients';
 export * from './synflow';
 export * from './chunks';

@@ -1,6 +1,5 @@
 import { Rng } from '@fsnas/core';
 import { NB201Network, tf } from '@fsnas/nn';
-import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
 import { defineMetric } from './descriptor';
 
@@ -40,9 +39,10 @@ export function countPatterns(net: NB201Network, x: tf.Tensor4D): number {
   const n = x.shape[0];
   const codes: string[] = new Array<string>(n).fill('');
   tf.tidy(() => {
-    adapterForward(net, x, {
-      bn: 'batch',
-      onRelu: (y) => {
+    net.forward(x, {
+      training: true,
+      updateStats: false,
+      onRelu: (_name, y) => {
         const v = tf.reshape(y, [n, -1]).dataSync();
         const d = v.length / n;
         for (let i = 0; i < n; i++) {

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Mask, parseArch } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
-import { adapterForward } from './forward';
 import { complementMask, logSynflow, synflow } from './synflow';
 import { TINY, tinyInput, useTestBackend } from './testing';
 
@@ -13,7 +12,7 @@ function directSynflow(net: NB201Network, size: number): number {
     const names = entries.map((e) => e.name);
     const { grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
       const byName = new Map(names.map((n, i) => [n, ws[i] as tf.Tensor]));
-      return tf.sum(adapterForward(net, tf.ones([1, size, size, 3]), { bn: 'identity', param: (n) => byName.get(n) ?? tf.abs(net.params.get(n)) }).logits) as tf.Scalar;
+      return tf.sum(net.forward(tf.ones([1, size, size, 3]), { training: false, bn: 'identity', param: (n) => byName.get(n) ?? tf.abs(net.params.get(n)) }).logits) as tf.Scalar;
     })(abs);
     let s = 0;
     grads.forEach((g, i) => g.dataSync().forEach((v, k) => (s += Math.abs(v * ((abs[i] as tf.Tensor).dataSync()[k] as number)))));

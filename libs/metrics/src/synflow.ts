@@ -1,6 +1,5 @@
 import { Mask, NUM_EDGES } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
-import { adapterForward } from './forward';
 import type { MetricValue, NetworkInput } from './types';
 import { defineMetric } from './descriptor';
 
@@ -68,7 +67,8 @@ export function logSynflow(net: NB201Network, [h, w]: [number, number], bn: 'ide
     const objective = (...ws: tf.Tensor[]): tf.Scalar => {
       const byName = new Map(names.map((n, i) => [n, ws[i] as tf.Tensor]));
       logScale = 0;
-      const out = adapterForward(net, ones, {
+      const out = net.forward(ones, {
+        training: false,
         bn,
         param: (name) => byName.get(name) ?? tf.abs(net.params.get(name)),
         onBackbone: (y) => {

@@ -1,6 +1,7 @@
 import { EDGES, NUM_EDGES, NUM_OPS, type Mask, type OpId } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
 import { avgPool3x3, convBN, relu, type ConvBN, type LayerContext } from './layers';
+import { fastRelu } from './tuning';
 
 const NONE = 0;
 const SKIP = 1;
@@ -26,7 +27,8 @@ export type EdgeScalars = readonly tf.Scalar[] | undefined;
  *
  * Speed: removed ops and `none` are never computed, and a known-zero node (every incoming op was
  * `none`) is tracked as `null` so that skip/pool/none on it cost nothing. ReLU of a node is computed
- * once and shared by every conv op reading that node. The terms of a node are summed with one AddN
+ * once and shared by every conv op reading that node, except in a per-module pass (LayerContext),
+ * where each ReLU-Conv-BN op computes and reports its own. The terms of a node are summed with one AddN
  * per distinct scale (in the uniform case each edge's 1/k_e), then scaled once.
  *
  * `mask` is the forward's (ForwardOptions.mask, else the network's): the ops this call computes. Every
@@ -35,12 +37,13 @@ export type EdgeScalars = readonly tf.Scalar[] | undefined;
 export function cellForward(x: tf.Tensor4D, cell: CellParams, mask: Mask, edgeScalars: EdgeScalars, ctx: LayerContext): tf.Tensor4D {
   const nodes: (tf.Tensor4D | null)[] = [x];
   const relus: (tf.Tensor4D | undefined)[] = [];
-  const reluOf = (j: number): tf.Tensor4D => {
+  const reluOf = (j: number, module: string): tf.Tensor4D => {
+    if (ctx.perModule) return relu(nodes[j] ?? tf.zerosLike(x), `${module}.relu`, ctx);
     let r = relus[j];
     if (!r) {
       const node = nodes[j];
       // A conv reading a known-zero node still runs: in eval mode its BN maps 0 to a non-zero shift.
-      r = node === null || node === undefined ? tf.zerosLike(x) : relu(node, `${cell.name}.node${j}.relu`, ctx);
+      r = node === null || node === undefined ? tf.zerosLike(x) : fastRelu(node);
       relus[j] = r;
     }
     return r;
@@ -83,7 +86,7 @@ function opForward(
   op: OpId,
   e: number,
   src: tf.Tensor4D | null,
-  reluOf: (j: number) => tf.Tensor4D,
+  reluOf: (j: number, module: string) => tf.Tensor4D,
   from: number,
   cell: CellParams,
   ctx: LayerContext,
@@ -99,7 +102,7 @@ function opForward(
     case CONV3: {
       const layer = cell.convs[e]?.[op];
       if (!layer) throw new Error(`${cell.name}: edge ${e} op ${op} has no parameters`);
-      return convBN(reluOf(from), layer, ctx);
+      return convBN(reluOf(from, layer.name), layer, ctx);
     }
   }
 }

@@ -2,13 +2,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, evalAffine, type BatchNormParams } from './bn';
 import { fastRelu } from './tuning';
 
-/** Options every layer sees during one forward pass. */
+/** How BN layers normalise: batch statistics (train), running statistics (eval), or not at all (synflow). */
+export type BnMode = 'batch' | 'running' | 'identity';
+
+/** Options every layer sees during one forward pass (ForwardOptions documents the hooks). */
 export interface LayerContext {
-  readonly training: boolean;
-  /** Move BN running statistics in train mode (default true, as PyTorch does). */
+  readonly bn: BnMode;
+  /** Move BN running statistics in batch mode (default true, as PyTorch does). */
   readonly updateStats: boolean;
-  /** Called with every ReLU output, in forward order (post-activation metrics such as NASWOT). */
+  /**
+   * Run every layer as its PyTorch module does: BN applied to the conv's own output, and one ReLU per
+   * ReLU-Conv-BN module. On for passes with hooks or overrides (the metrics'), so that the hooks see
+   * each module's tensors and values follow the modules' order of operations. Off (plain passes), for
+   * speed: running-mode BN is folded into the conv filter and the conv ops reading a node share its ReLU.
+   */
+  readonly perModule: boolean;
+  readonly param?: (name: string) => tf.Tensor;
+  readonly onLayerOutput?: (name: string, y: tf.Tensor) => tf.Tensor;
   readonly onRelu?: (name: string, activation: tf.Tensor4D) => void;
+  readonly onBnInput?: (prefix: string, y: tf.Tensor4D) => void;
 }
 
 /** Conv (no bias) → BN, with the conv weight in HWIO layout. */
@@ -25,6 +37,11 @@ export function relu(x: tf.Tensor4D, name: string, ctx: LayerContext): tf.Tensor
   return y;
 }
 
+/** A parameter of the pass: the override (ForwardOptions.param) when one is set, else the network's own. */
+export function paramOf(name: string, own: tf.Variable, ctx: LayerContext): tf.Tensor {
+  return ctx.param ? ctx.param(name) : own;
+}
+
 /**
  * Conv(k, stride, pad (k−1)/2) → BN on an input that is already ReLU'd. At stride 1 that is TF's
  * 'same'. At stride 2 PyTorch's pad 1 is not 'same' (which pads bottom/right only on even inputs),
@@ -32,10 +49,39 @@ export function relu(x: tf.Tensor4D, name: string, ctx: LayerContext): tf.Tensor
  * explicit conv padding).
  */
 export function convBN(xRelu: tf.Tensor4D, layer: ConvBN, ctx: LayerContext): tf.Tensor4D {
-  if (ctx.training) return batchNorm(conv(xRelu, layer.weight as tf.Tensor4D, layer.stride), layer.bn, true, ctx.updateStats);
-  // Eval BN is per-output-channel affine: fold its scale into the filter (evalAffine).
-  const { scale, shift } = evalAffine(layer.bn);
-  return tf.add(conv(xRelu, tf.mul(layer.weight, scale) as tf.Tensor4D, layer.stride), shift);
+  if (ctx.bn === 'running' && !ctx.perModule) {
+    // Eval BN is per-output-channel affine: fold its scale into the filter (evalAffine).
+    const { scale, shift } = evalAffine(layer.bn);
+    return tf.add(conv(xRelu, tf.mul(layer.weight, scale) as tf.Tensor4D, layer.stride), shift);
+  }
+  const name = `${layer.name}.conv`;
+  return batchNormLayer(layerOutput(conv(xRelu, paramOf(name, layer.weight, ctx) as tf.Tensor4D, layer.stride), name, ctx), `${layer.name}.bn`, layer.bn, ctx);
+}
+
+/** A Conv/Linear output as the pass continues with it (ForwardOptions.onLayerOutput). */
+export function layerOutput<T extends tf.Tensor>(y: T, name: string, ctx: LayerContext): T {
+  return ctx.onLayerOutput ? (ctx.onLayerOutput(name, y) as T) : y;
+}
+
+/** One BN layer under the pass's BN mode; `prefix` names its parameters (`<prefix>.weight`, ...). */
+export function batchNormLayer(y: tf.Tensor4D, prefix: string, bn: BatchNormParams, ctx: LayerContext): tf.Tensor4D {
+  ctx.onBnInput?.(prefix, y);
+  if (ctx.bn === 'identity') return y;
+  return batchNorm(y, ctx.param ? overriddenBn(prefix, bn, ctx.param) : bn, ctx.bn === 'batch', ctx.updateStats);
+}
+
+/**
+ * The BN's parameters and statistics as the overrides give them. Values only: they are plain tensors,
+ * so a batch-mode pass with overrides must not update the statistics (updateStats false).
+ */
+function overriddenBn(prefix: string, bn: BatchNormParams, param: (name: string) => tf.Tensor): BatchNormParams {
+  const value = (name: string): tf.Variable => param(`${prefix}.${name}`) as tf.Variable;
+  return {
+    ...(bn.gamma ? { gamma: value('weight') } : {}),
+    ...(bn.beta ? { beta: value('bias') } : {}),
+    runningMean: value('running_mean'),
+    runningVar: value('running_var'),
+  };
 }
 
 function conv(xRelu: tf.Tensor4D, weight: tf.Tensor4D, stride: number): tf.Tensor4D {

@@ -1,14 +1,16 @@
 import { Rng, InvalidInputError } from '@fsnas/core';
 import { NUM_EDGES, NUM_OPS, opSpec, type Mask, type OpKind } from '@fsnas/nb201';
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNorm, type BatchNormParams } from './bn';
+import type { BatchNormParams } from './bn';
 import { cellForward, type CellParams, type EdgeScalars } from './cell';
 import { checkpointed } from './checkpoint';
 import { resolveNetConfig, toMask, type MaskLike, type NetConfig } from './config';
 import { sampleWeights, type InitScheme } from './init';
-import { convBN, relu, type ConvBN, type LayerContext } from './layers';
+import { batchNormLayer, convBN, layerOutput, paramOf, relu, type BnMode, type ConvBN, type LayerContext } from './layers';
 import { ParamStore } from './params';
 import { backendTuning } from './tuning';
+
+export type { BnMode } from './layers';
 
 export interface BuildOptions extends Partial<NetConfig> {
   /** Weight init of Conv/Linear weights (default kaiming_normal_fanin). */
@@ -18,8 +20,10 @@ export interface BuildOptions extends Partial<NetConfig> {
 }
 
 export interface ForwardOptions {
-  /** BN mode: batch statistics (train) or running statistics (eval). */
+  /** Train or eval pass: the default BN mode ('batch' or 'running') and whether checkpointing may apply. */
   training: boolean;
+  /** How BN layers normalise; default 'batch' when training, else 'running'. 'identity' removes BN (synflow). */
+  bn?: BnMode;
   /**
    * Optional 6×5 per-edge op weights (e.g. softmax(α) of one-shot search). Ops the mask removes
    * are still skipped; without it each edge is the mean of its allowed ops.
@@ -31,15 +35,32 @@ export interface ForwardOptions {
    * or mutating it. Default: the network's mask.
    */
   mask?: Mask;
-  /** Train mode only: update BN running statistics (default true). */
+  /** Batch-mode BN only: update the running statistics (default true; with `param` false, its statistics being plain tensors). */
   updateStats?: boolean;
-  /** Called with every ReLU output (post-activations), in forward order. */
+  /**
+   * Functional parameter overrides: the value of every parameter and BN statistic by its name (a
+   * ParamStore name), in place of the network's variable, e.g. |θ| for synflow or tensors that a
+   * tf.grads differentiates (grasp). Must give every name the pass reads.
+   */
+  param?: (name: string) => tf.Tensor;
+  /**
+   * Applied to every Conv/Linear output (pre-BN; the classifier's after its bias, where NASLib's fisher
+   * hooks F.linear), named by its weight, in module order; the pass continues with what it returns.
+   */
+  onLayerOutput?: (name: string, y: tf.Tensor) => tf.Tensor;
+  /** Called with every ReLU output, once per ReLU module (a node read by two conv ops: twice), in forward order. */
   onRelu?: (name: string, activation: tf.Tensor4D) => void;
+  /** Called with every BN input (pre-normalisation) and the BN's name prefix, also under bn 'identity'. */
+  onBnInput?: (prefix: string, y: tf.Tensor4D) => void;
+  /** Applied to the output of the stem, of every cell and of every reduction block; the pass continues with what it returns. */
+  onBackbone?: (y: tf.Tensor4D) => tf.Tensor4D;
   /**
    * Recompute each cell in the backward pass instead of keeping its activations (checkpoint.ts).
    * Default: on in train mode when the estimated peak memory (trainingBytes) exceeds 2.8 GB on wasm
    * (4 GB heap: on for the supernet at batch ≥ 32, off for single architectures at batch 64) or
-   * 16 GB elsewhere. First-order gradients only when on.
+   * 16 GB elsewhere. First-order gradients only when on. Always off with `param` or a hook (the
+   * backward's recomputation would call the hooks again and would not differentiate the override
+   * tensors, which are not the cell's variables); asking for it then throws.
    */
   checkpoint?: boolean;
 }
@@ -50,6 +71,8 @@ export type ForwardResult = {
   logits: tf.Tensor2D;
   /** [B, 4C] pooled features (the reference forward also returns these). */
   features: tf.Tensor2D;
+  /** [B, h, w, 4C] output of the last BN+ReLU, before global pooling (zen reads it). */
+  preGap: tf.Tensor4D;
 };
 
 interface Block {
@@ -139,7 +162,18 @@ export class NB201Network {
     if (x.rank !== 4 || x.shape[3] !== 3) throw new InvalidInputError(`network input must be NHWC [B,H,W,3], got [${x.shape.join(',')}]`);
     const mask = options.mask ?? this.mask;
     if (options.mask) this.checkSubMask(options.mask);
-    const ctx: LayerContext = { training: options.training, updateStats: options.updateStats ?? true, ...(options.onRelu ? { onRelu: options.onRelu } : {}) };
+    const { param, onLayerOutput, onRelu, onBnInput, onBackbone } = options;
+    const hooked = param !== undefined || onLayerOutput !== undefined || onRelu !== undefined || onBnInput !== undefined || onBackbone !== undefined;
+    if (hooked && options.checkpoint) throw new InvalidInputError('forward: checkpoint cannot be combined with param or hooks (the recomputation would rerun the hooks and miss the overrides)');
+    const ctx: LayerContext = {
+      bn: options.bn ?? (options.training ? 'batch' : 'running'),
+      updateStats: options.updateStats ?? param === undefined,
+      perModule: hooked,
+      ...(param ? { param } : {}),
+      ...(onLayerOutput ? { onLayerOutput } : {}),
+      ...(onRelu ? { onRelu } : {}),
+      ...(onBnInput ? { onBnInput } : {}),
+    };
     let edgeScalars: EdgeScalars;
     if (options.edgeWeights) {
       const w = options.edgeWeights;
@@ -151,31 +185,33 @@ export class NB201Network {
     // tensors the backward pass needs, so this frees the rest (BN outputs summed into nodes, ...)
     // as the forward goes. It roughly halves peak memory, which decides whether a batch-64
     // supernet step fits in the wasm heap at all.
-    const checkpoint = options.checkpoint ?? (options.training && this.trainingBytes(x, mask) > checkpointThresholdBytes());
-    // The recomputation in the backward pass must not move BN statistics or report ReLUs twice.
-    const quiet: LayerContext = { training: ctx.training, updateStats: false };
-    let h = tf.tidy(() => convBN(x, this.stem, ctx));
+    const checkpoint = !hooked && (options.checkpoint ?? (options.training && this.trainingBytes(x, mask) > checkpointThresholdBytes()));
+    // The recomputation in the backward pass must not move BN statistics (a checkpointed pass has no hooks).
+    const quiet: LayerContext = { ...ctx, updateStats: false };
+    const backbone = (y: tf.Tensor4D): tf.Tensor4D => (onBackbone ? onBackbone(y) : y);
+    let h = backbone(tf.tidy(() => convBN(x, this.stem, ctx)));
     for (const stage of this.stages) {
       const block = stage.block;
       if (block) {
         const input = h;
-        h = tf.tidy(() => this.block(input, block, ctx));
+        h = backbone(tf.tidy(() => this.block(input, block, ctx)));
       }
       for (const cell of stage.cells) {
         const input = h;
         if (checkpoint) {
           const run = (xi: tf.Tensor4D, recompute: boolean, extra: readonly tf.Tensor[]): tf.Tensor4D =>
             tf.tidy(() => cellForward(xi, cell, mask, edgeScalars ? (extra as tf.Scalar[]) : undefined, recompute ? quiet : ctx));
-          h = checkpointed(run, input, this.cellVariables(cell), edgeScalars ?? []);
+          h = backbone(checkpointed(run, input, this.cellVariables(cell), edgeScalars ?? []));
         } else {
-          h = tf.tidy(() => cellForward(input, cell, mask, edgeScalars, ctx));
+          h = backbone(tf.tidy(() => cellForward(input, cell, mask, edgeScalars, ctx)));
         }
       }
     }
-    h = relu(batchNorm(h, this.lastBN, ctx.training, ctx.updateStats), 'lastact.relu', ctx);
-    const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
-    const logits = tf.add(tf.matMul(features, this.classifierW as tf.Tensor2D), this.classifierB) as tf.Tensor2D;
-    return { logits, features };
+    const preGap = relu(batchNormLayer(h, 'lastact.bn', this.lastBN, ctx), 'lastact.relu', ctx);
+    const features = tf.mean(preGap, [1, 2]) as tf.Tensor2D;
+    const classifier = tf.add(tf.matMul(features, paramOf('classifier.weight', this.classifierW, ctx) as tf.Tensor2D), paramOf('classifier.bias', this.classifierB, ctx));
+    const logits = layerOutput(classifier, 'classifier.weight', ctx) as tf.Tensor2D;
+    return { logits, features, preGap };
   }
 
   /** Only the ops of the network's mask have parameters, so a forward's mask must stay within it. */
@@ -191,7 +227,8 @@ export class NB201Network {
     const a = convBN(relu(x, `${block.name}.conv_a.relu`, ctx), block.a, ctx);
     const b = convBN(relu(a, `${block.name}.conv_b.relu`, ctx), block.b, ctx);
     const pooled = tf.avgPool(x, 2, 2, 'valid');
-    const shortcut = tf.conv2d(pooled, block.shortcut as tf.Tensor4D, 1, 'valid');
+    const name = `${block.name}.downsample.conv`;
+    const shortcut = layerOutput(tf.conv2d(pooled, paramOf(name, block.shortcut, ctx) as tf.Tensor4D, 1, 'valid'), name, ctx);
     return tf.add(shortcut, b);
   }
 
