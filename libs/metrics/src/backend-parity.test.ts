@@ -82,8 +82,8 @@ describe.skipIf(!built)('tfjs-node vs wasm: every network metric on the same wei
     await initBackend({ backend: 'wasm', log: false });
   });
 
-  // The metrics' own second-order pass (grasp) runs through forward.ts; this one differentiates the
-  // backward of libs/nn's train-mode BN op, which on tfjs-node must then leave its fused gradient kernel.
+  // grasp's second-order pass runs through a hooked (module-by-module) forward; this one differentiates
+  // the default forward's train-mode BN op, which on tfjs-node must then leave its fused gradient kernel.
   it(`H·v by double backprop through NB201Network's train-mode BN: node vs wasm ≤ ${SECOND_ORDER_TOL}`, async () => {
     const node = await hessianVector('node');
     const wasm = await hessianVector('wasm');
