@@ -1,4 +1,4 @@
-"""PyTorch check of fsnas's proxies on the *same* weights and batch (libs/metrics/src/torch-check.ts).
+"""PyTorch check of fsnas's proxies on the *same* weights and batch (libs/metrics/src/validation/torch-check.ts).
 
 Reads argv[1], the JSON-encoded path of a JSON file (the weights are too large for an argument):
   {"C", "N", "classes", "metrics": [names of peer_zero_cost.PROXIES], "threads",

@@ -1,12 +1,12 @@
 import { median } from '@fsnas/core';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { currentBackend, initBackend, machinePeak, runTorchPeer, type PeakInfo } from '@fsnas/nn';
-import { gaussianBatchSource, type BatchSource } from './data';
-import { createEdgeMetric } from './edge';
-import { metricGflop } from './flop-model';
-import { METRIC_NAMES, METRICS, type MetricName } from './registry';
-import { scoreArchitectures } from './score';
-import { TORCH_PEER_METRICS } from './torch-check';
+import { gaussianBatchSource, type BatchSource } from './scoring/data';
+import { createEdgeMetric } from './scoring/edge';
+import { metricGflop } from './scoring/flop-model';
+import { METRIC_NAMES, METRICS, type MetricName } from './scoring/registry';
+import { scoreArchitectures } from './scoring/score';
+import { TORCH_PEER_METRICS } from './validation/torch-check';
 
 /**
  * `perfMetrics()`: timing rows for `fsnas bench metrics` (wired by the CLI). Not a unit test.

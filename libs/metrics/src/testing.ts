@@ -1,8 +1,8 @@
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import type { Mask } from '@fsnas/nb201';
 import { NB201Network, initBackend, type NetConfig } from '@fsnas/nn';
-import { gaussianBatchSource } from './data';
-import type { Compat, NetworkInput } from './types';
+import { gaussianBatchSource } from './scoring/data';
+import type { Compat, NetworkInput } from './scoring/types';
 
 /** Tiny networks and batches for unit tests: C=4, N=1 on 8×8 images run in milliseconds. */
 export const TINY: Partial<NetConfig> = { C: 4, N: 1 };

@@ -4,7 +4,7 @@ import { tf } from '@fsnas/nn';
 import { linearRegions } from './linear-regions';
 import { gramRows, symmetricEigenvalues } from './linalg';
 import { NTK_DEGENERATE, ntkCondition } from './ntk';
-import { tinyBatches, tinyInput, useTestBackend } from './testing';
+import { tinyBatches, tinyInput, useTestBackend } from '../testing';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));
 const NONE = Mask.single(parseArch('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'));

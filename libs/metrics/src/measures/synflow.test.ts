@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Mask, parseArch } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
 import { complementMask, logSynflow, synflow } from './synflow';
-import { TINY, tinyInput, useTestBackend } from './testing';
+import { TINY, tinyInput, useTestBackend } from '../testing';
 
 /** Direct float32 synflow without rescaling (fine while nothing overflows). */
 function directSynflow(net: NB201Network, size: number): number {

@@ -5,8 +5,8 @@ import { FsnasError, InvalidInputError, median } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, formatArch, type Arch } from '@fsnas/nb201';
 import { crossEntropy, runTorchPeer, tf } from '@fsnas/nn';
-import type { MetricName } from './registry';
-import { buildMetricNetwork, resolveSettings, scoreMask, type MetricSettings } from './score';
+import type { MetricName } from '../scoring/registry';
+import { buildMetricNetwork, resolveSettings, scoreMask, type MetricSettings } from '../scoring/score';
 
 /** The proxies tools/bench/peer_zero_cost.py implements (NASLib's definitions). */
 export const TORCH_PEER_METRICS = ['grad_norm', 'snip', 'grasp', 'synflow', 'jacob_cov', 'nwot'] as const satisfies readonly MetricName[];

@@ -1,7 +1,7 @@
 import { crossEntropy, tf, type NB201Network } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
-import type { MetricValue, NetworkInput } from './types';
-import { NO_FLOPS, defineMetric } from './descriptor';
+import type { MetricValue, NetworkInput } from '../scoring/types';
+import { NO_FLOPS, defineMetric } from '../scoring/descriptor';
 
 /**
  * Weight-gradient metrics: grad_norm, snip, plain, grasp (NASLib measures/*.py; docs/reference.md §2.2).

@@ -2,11 +2,11 @@ import { Rng } from '@fsnas/core';
 import { Mask, parseArch } from '@fsnas/nb201';
 import { NB201Network, crossEntropy, engineBuild, initBackend, tf, type BackendName } from '@fsnas/nn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gaussianBatchSource } from './data';
-import { createEdgeMetric } from './edge';
-import { METRIC_NAMES, METRICS, type MetricName } from './registry';
-import { scoreArchitectures, type MetricSettings } from './score';
-import type { Compat } from './types';
+import { gaussianBatchSource } from '../scoring/data';
+import { createEdgeMetric } from '../scoring/edge';
+import { METRIC_NAMES, METRICS, type MetricName } from '../scoring/registry';
+import { scoreArchitectures, type MetricSettings } from '../scoring/score';
+import type { Compat } from '../scoring/types';
 
 /**
  * Every zero-cost metric of the registry that computes on a network, on tfjs-node (TensorFlow 2.18)

@@ -1,6 +1,6 @@
 import { Mask, NUM_EDGES, opSpec, type OpKind } from '@fsnas/nb201';
 import { countParameters, forwardMacs, resolveNetConfig, toMask, type MaskLike, type NetConfig } from '@fsnas/nn';
-import { NO_FLOPS, defineMetric } from './descriptor';
+import { NO_FLOPS, defineMetric } from '../scoring/descriptor';
 
 /**
  * Data-free metrics that follow from the mask alone: parameter count and FLOPs. No tensors are

@@ -2,7 +2,7 @@ import { InvalidInputError } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, archKey, type Arch } from '@fsnas/nb201';
 import { NB201Network, applyNetworkInit, buildScheme, tf, type NetConfig, type NetworkInit } from '@fsnas/nn';
-import { defaultSecondOrderBatch } from './gradients';
+import { defaultSecondOrderBatch } from '../measures/gradients';
 import { defaultMetricInit } from './init';
 import { cifarBatchSource, type BatchSource, type MetricDataset } from './data';
 import { METRICS, resolveMetricName, type MetricName } from './registry';

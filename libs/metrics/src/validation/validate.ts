@@ -1,8 +1,8 @@
 import { InvalidInputError, Rng, readCsv, resolveDataFile, spearman } from '@fsnas/core';
 import { archKey, parseArch, type Arch } from '@fsnas/nb201';
-import { METRICS, type MetricName } from './registry';
-import { resolveSettings, scoreArchitectures, type ScoreOptions } from './score';
-import { ScoreJournal, journalSettings, type JournalScore } from './score-journal';
+import { METRICS, type MetricName } from '../scoring/registry';
+import { resolveSettings, scoreArchitectures, type ScoreOptions } from '../scoring/score';
+import { ScoreJournal, journalSettings, type JournalScore } from '../scoring/score-journal';
 
 /**
  * Validation against NAS-Bench-Suite-Zero (NASLib) published zero-cost scores: for a seeded sample

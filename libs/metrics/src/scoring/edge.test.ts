@@ -3,7 +3,7 @@ import { Mask } from '@fsnas/nb201';
 import { NB201Network } from '@fsnas/nn';
 import { createEdgeMetric } from './edge';
 import { gaussianBatchSource } from './data';
-import { TINY, useTestBackend } from './testing';
+import { TINY, useTestBackend } from '../testing';
 
 const parent = Mask.full();
 const candidates = [0, 1, 2, 3, 4].map((op) => parent.restrict(0, [op]));

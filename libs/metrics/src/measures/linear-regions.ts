@@ -1,7 +1,7 @@
 import { Rng } from '@fsnas/core';
 import { NB201Network, tf } from '@fsnas/nn';
-import type { MetricValue, NetworkInput } from './types';
-import { defineMetric } from './descriptor';
+import type { MetricValue, NetworkInput } from '../scoring/types';
+import { defineMetric } from '../scoring/descriptor';
 
 /** Crops per network in the default (TE-NAS) mode. */
 export const TENAS_SAMPLES = 1000;

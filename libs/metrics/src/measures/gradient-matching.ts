@@ -1,6 +1,6 @@
 import { weightGradients } from './gradients';
-import type { NetworkInput } from './types';
-import { defineMetric, pairwise } from './descriptor';
+import type { NetworkInput } from '../scoring/types';
+import { defineMetric, pairwise } from '../scoring/descriptor';
 
 /**
  * Gradient matching (GM-NAS, Hu et al. 2022): two candidates are alike when their gradients on the

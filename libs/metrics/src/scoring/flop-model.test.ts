@@ -3,7 +3,7 @@ import { Mask, parseArch } from '@fsnas/nb201';
 import { tf } from '@fsnas/nn';
 import { metricGflop } from './flop-model';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
-import { TINY, tinyBatches, tinyInput, useTestBackend } from './testing';
+import { TINY, tinyBatches, tinyInput, useTestBackend } from '../testing';
 import type { Compat } from './types';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));

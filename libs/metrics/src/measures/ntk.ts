@@ -2,8 +2,8 @@ import { tf } from '@fsnas/nn';
 import { referenceChunkRows } from './chunks';
 import { trainingMode } from './gradients';
 import { gramRows, symmetricEigenvalues } from './linalg';
-import type { MetricValue, NetworkInput } from './types';
-import { defineMetric } from './descriptor';
+import type { MetricValue, NetworkInput } from '../scoring/types';
+import { defineMetric } from '../scoring/descriptor';
 
 /**
  * Sentinel for an NTK whose condition number is undefined (λ_min ≤ 0: rank-deficient kernel, e.g.

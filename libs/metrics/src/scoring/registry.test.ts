@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC_DESCRIPTORS, METRIC_NAMES, aliasIndex, resolveMetricName } from './registry';
-import { snipMetric, plainMetric } from './gradients';
+import { snipMetric, plainMetric } from '../measures/gradients';
 
 describe('metric registry', () => {
   it('resolves every name and every alias of every descriptor to that metric', () => {

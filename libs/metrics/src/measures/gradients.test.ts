@@ -3,7 +3,7 @@ import { Mask, parseArch } from '@fsnas/nb201';
 import { crossEntropy, tf, type NB201Network } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
 import { assignArray, gradNorm, gradientsAt, grasp, hessianGradientProduct, l2Norm, plain, snip, weightGradients } from './gradients';
-import { tinyBatches, tinyInput, useTestBackend } from './testing';
+import { tinyBatches, tinyInput, useTestBackend } from '../testing';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Mask } from '@fsnas/nb201';
 import { NB201Network } from '@fsnas/nn';
 import { buildMetricNetwork, resolveSettings } from './score';
-import { TINY, useTestBackend } from './testing';
+import { TINY, useTestBackend } from '../testing';
 
 describe('metric weight inits', () => {
   beforeAll(useTestBackend);

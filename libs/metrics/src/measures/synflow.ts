@@ -1,7 +1,7 @@
 import { Mask, NUM_EDGES } from '@fsnas/nb201';
 import { NB201Network, tf } from '@fsnas/nn';
-import type { MetricValue, NetworkInput } from './types';
-import { defineMetric } from './descriptor';
+import type { MetricValue, NetworkInput } from '../scoring/types';
+import { defineMetric } from '../scoring/descriptor';
 
 const FULL_ROW = 0b11111;
 

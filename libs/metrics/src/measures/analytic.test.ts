@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Mask, parseArch } from '@fsnas/nb201';
 import { flops, numParams, numParamsReference } from './analytic';
-import { loadNaslibScores } from './validate';
+import { loadNaslibScores } from '../validation/validate';
 
 describe('analytic metrics', () => {
   const rows = loadNaslibScores();

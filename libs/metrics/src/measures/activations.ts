@@ -1,8 +1,8 @@
 import { Rng } from '@fsnas/core';
 import { BN_MOMENTUM, NB201Network, tf } from '@fsnas/nn';
 import { slogdet } from './linalg';
-import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
-import { defineMetric } from './descriptor';
+import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from '../scoring/types';
+import { defineMetric } from '../scoring/descriptor';
 import { NUM_EDGES, isConvOp, type Mask } from '@fsnas/nb201';
 import type { NetConfig } from '@fsnas/nn';
 

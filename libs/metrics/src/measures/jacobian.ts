@@ -2,8 +2,8 @@ import { tf } from '@fsnas/nn';
 import { referenceChunkRows } from './chunks';
 import { trainingMode } from './gradients';
 import { corrcoefRows, gramRows, hasNaN, symmetricEigenvalues } from './linalg';
-import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from './types';
-import { defineMetric } from './descriptor';
+import { DEGENERATE_LOW, type MetricValue, type NetworkInput } from '../scoring/types';
+import { defineMetric } from '../scoring/descriptor';
 
 /**
  * Input-Jacobian metrics (Mellor et al.): jacob_cov (NASLib `jacov`) and epe_nas. Both use

@@ -1,6 +1,6 @@
 import { crossEntropy, tf } from '@fsnas/nn';
-import type { MetricValue, NetworkInput } from './types';
-import { defineMetric } from './descriptor';
+import type { MetricValue, NetworkInput } from '../scoring/types';
+import { defineMetric } from '../scoring/descriptor';
 
 /**
  * fisher (Theis et al. / Turner et al., as NASLib compute_fisher_per_weight, train-mode BN, CE loss):

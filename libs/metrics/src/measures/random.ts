@@ -1,5 +1,5 @@
 import { Rng } from '@fsnas/core';
-import { NO_FLOPS, defineMetric } from './descriptor';
+import { NO_FLOPS, defineMetric } from '../scoring/descriptor';
 
 /** The no-information baseline: seeded uniform noise, whatever the architecture. */
 export const randomMetric = defineMetric({

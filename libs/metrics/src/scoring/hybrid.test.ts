@@ -3,7 +3,7 @@ import { Mask, parseArch } from '@fsnas/nb201';
 import { gaussianBatchSource } from './data';
 import { createEdgeMetric } from './edge';
 import { combineHybrid, orientedRanks, parseHybrid, scoreHybrid } from './hybrid';
-import { TINY, useTestBackend } from './testing';
+import { TINY, useTestBackend } from '../testing';
 
 describe('hybrid metrics', () => {
   beforeAll(useTestBackend);

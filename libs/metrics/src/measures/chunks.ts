@@ -1,7 +1,7 @@
 import { Mask } from '@fsnas/nb201';
 import { countParameters, type NB201Network } from '@fsnas/nn';
 import { weightGradients } from './gradients';
-import type { NetworkInput } from './types';
+import type { NetworkInput } from '../scoring/types';
 
 /**
  * The reference's GradientCollector matrix (docs/reference.md §2.2, §9.1): per batch, the gradient of

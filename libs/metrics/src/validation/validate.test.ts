@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError, readJsonLines } from '@fsnas/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gaussianBatchSource } from './data';
-import { TINY, useTestBackend } from './testing';
+import { gaussianBatchSource } from '../scoring/data';
+import { TINY, useTestBackend } from '../testing';
 import { loadNaslibScores, validateAgainstNaslib, type ValidateOptions } from './validate';
 
 const rows = loadNaslibScores();

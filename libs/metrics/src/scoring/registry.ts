@@ -1,15 +1,15 @@
 import { InvalidInputError } from '@fsnas/core';
-import { nwotMetric, zenMetric } from './activations';
-import { flopsMetric, numParamsMetric } from './analytic';
+import { nwotMetric, zenMetric } from '../measures/activations';
+import { flopsMetric, numParamsMetric } from '../measures/analytic';
 import type { MetricDescriptor } from './descriptor';
-import { fisherMetric } from './fisher';
-import { gradientMatchingMetric } from './gradient-matching';
-import { gradNormMetric, graspMetric, l2NormMetric, plainMetric, snipMetric } from './gradients';
-import { epeNasMetric, jacobCovMetric } from './jacobian';
-import { linearRegionsMetric } from './linear-regions';
-import { ntkConditionMetric } from './ntk';
-import { randomMetric } from './random';
-import { synflowMetric } from './synflow';
+import { fisherMetric } from '../measures/fisher';
+import { gradientMatchingMetric } from '../measures/gradient-matching';
+import { gradNormMetric, graspMetric, l2NormMetric, plainMetric, snipMetric } from '../measures/gradients';
+import { epeNasMetric, jacobCovMetric } from '../measures/jacobian';
+import { linearRegionsMetric } from '../measures/linear-regions';
+import { ntkConditionMetric } from '../measures/ntk';
+import { randomMetric } from '../measures/random';
+import { synflowMetric } from '../measures/synflow';
 
 /** Every metric, in the order the CLI lists them; `gradient_matching` … `random` are also paper_splits.json's names. */
 export const METRIC_DESCRIPTORS = [

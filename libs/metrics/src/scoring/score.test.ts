@@ -4,7 +4,7 @@ import { gaussianBatchSource } from './data';
 import { METRIC_NAMES, resolveMetricName } from './registry';
 import { scoreArchitectures } from './score';
 import { DegenerateNetworkError } from './types';
-import { TINY, useTestBackend } from './testing';
+import { TINY, useTestBackend } from '../testing';
 
 const archs = ['|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|', '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'].map(parseArch);
 const options = { network: TINY, batchSize: 8, source: gaussianBatchSource(8, 8) };

@@ -3,8 +3,8 @@ import { Mask, parseArch } from '@fsnas/nb201';
 import { tf } from '@fsnas/nn';
 import type { TensorBatch } from '@fsnas/data';
 import { epeNas, inputJacobian, jacobCov } from './jacobian';
-import { DEGENERATE_LOW } from './types';
-import { tinyInput, useTestBackend } from './testing';
+import { DEGENERATE_LOW } from '../scoring/types';
+import { tinyInput, useTestBackend } from '../testing';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));
 const NONE = Mask.single(parseArch('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'));
