@@ -1,5 +1,5 @@
 import type { MlflowNames } from '@fsnas/experiments';
-import { SEARCH_EPOCH_METRICS, SEARCH_RESULT_METRICS } from '@fsnas/search';
+import { SEARCH_RESULT_METRICS } from '@fsnas/search';
 
 /** F2's result schema: what its runs log to MLflow, as the runner writes it and the notebook reads it. */
 export const F2_EXPERIMENT = 'F2-oneshot-on-splits';
@@ -9,10 +9,10 @@ export const FULL = 'full';
 
 export const F2_TAGS = { algo: 'algo', family: 'family', leaf: 'leaf', dataset: 'dataset' } as const satisfies MlflowNames;
 
-/** One step per epoch (step = epoch): the search's curves, as every search logs them (libs/search search-log.ts). */
-export const F2_EPOCH_METRICS = SEARCH_EPOCH_METRICS;
-
-/** Step 0: the search's result (the derived architecture's accuracy, its seconds), as every search logs it. */
+/**
+ * Step 0: the search's result (the derived architecture's accuracy, its seconds), as every search logs
+ * it (libs/search search-log.ts, with the per-epoch curves SEARCH_EPOCH_METRICS).
+ */
 export const F2_SEARCH_METRICS = SEARCH_RESULT_METRICS;
 
 /** Step 0: the derived architecture against its leaf and the whole space. */

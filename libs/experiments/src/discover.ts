@@ -5,7 +5,7 @@ import { FsnasError, InvalidInputError, workspaceRoot } from '@fsnas/core';
 import type { Finding } from './finding';
 
 /** Where the findings live: one folder each, `findings/<folder>/` with a `package.json`. */
-export const findingsDir = (root: string = workspaceRoot()): string => join(root, 'findings');
+const findingsDir = (root: string = workspaceRoot()): string => join(root, 'findings');
 
 /** A finding folder: its package name, its entry file and its notebooks. */
 export interface FindingFolder {

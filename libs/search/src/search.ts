@@ -1,4 +1,4 @@
-import { InvalidInputError, Progress, Rng } from '@fsnas/core';
+import { InvalidInputError, Progress, Rng, yieldToEventLoop } from '@fsnas/core';
 import { BatchIterator } from '@fsnas/data';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { clipGradNorm, tf, type NB201Network } from '@fsnas/nn';
@@ -182,7 +182,7 @@ async function runEpoch(
     }
     progress?.tick(1, `epoch ${epoch + 1}/${config.epochs}`);
     // Let the event loop breathe between steps (signals, test-runner RPC, progress output).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   // Validation: no gradient, train-mode BN (docs/reference.md §5.3), sampling algorithms draw fresh paths per batch.
   const evalIter = new BatchIterator(data.valid, { ...iterOptions, seed: streamSeed(config.seed, epoch, STREAM.eval) });
