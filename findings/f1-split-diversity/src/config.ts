@@ -11,5 +11,6 @@ export interface F1Config {
 export const F1_CONFIG: Readonly<Record<Budget, F1Config>> = {
   smoke: { datasets: ['cifar10'], png: false },
   laptop: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], png: true },
+  medium: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], png: true },
   paper: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], png: true },
 };

@@ -1,4 +1,5 @@
 import type { Budget } from '@fsnas/core';
+import { computedSplitSources } from '@fsnas/experiments';
 import type { AlgoName } from '@fsnas/search';
 import type { ComputedSplitSource } from '@fsnas/splitting';
 
@@ -22,6 +23,10 @@ export interface F2Config {
  * laptop: DARTS and RSPS (laptop-sized searches, ~1 CPU-minute each on tfjs-node, ~3 on wasm) on the
  *   full space and on all 8 leaves of the gradient-matching split and of two zero-cost splits
  *   (synflow, snip): 50 searches, about an hour on this 2-core machine with tfjs-node.
+ * medium: first-order DARTS (the issue's first priority; the other algorithms join as time allows) at
+ *   the medium search length, where full-space DARTS drifts to parameter-free cells (findings/f2a-collapse),
+ *   on the full space and all 8 leaves of five paper families and of our own gradient-matching split:
+ *   49 searches, ~7 min each on tfjs-node here.
  * paper: every algorithm on the full space and on all 8 leaves of the gradient-matching split and of
  *   two zero-cost splits (synflow, snip): 6 × 25 = 150 searches at the paper's search budget (GPU).
  *   The runner skips finished runs and searches resume from checkpoints, so it can run in pieces.
@@ -29,5 +34,12 @@ export interface F2Config {
 export const F2_CONFIG: Readonly<Record<Budget, F2Config>> = {
   smoke: { search: 'smoke', algos: ['darts', 'rsps'], families: ['gradient_matching'], leaves: [0, 1], seed: 888 },
   laptop: { search: 'laptop', algos: ['darts', 'rsps'], families: ['gradient_matching', 'synflow', 'snip'], leaves: null, seed: 888 },
+  medium: {
+    search: 'medium',
+    algos: ['darts'],
+    families: ['random_seed888', 'gradient_matching', 'synflow', 'num_params', 'snip', ...computedSplitSources('medium', ['cifar10']).filter((s) => s.metric === 'gradient_matching')],
+    leaves: null,
+    seed: 888,
+  },
   paper: { search: 'paper', algos: ['darts', 'darts2', 'snas', 'dsnas', 'gdas', 'rsps'], families: ['gradient_matching', 'synflow', 'snip'], leaves: null, seed: 888 },
 };

@@ -11,11 +11,12 @@ export interface F3Config {
 }
 
 /**
- * Everything F3 needs is benchmark look-ups, so `laptop` and `paper` both cover the paper's whole grid
+ * Everything F3 needs is benchmark look-ups, so `laptop`, `medium` and `paper` all cover the paper's whole grid
  * (3 datasets × 10 families); `smoke` keeps two families on CIFAR-10 and skips Chromium.
  */
 export const F3_CONFIG: Readonly<Record<Budget, F3Config>> = {
   smoke: { datasets: ['cifar10'], metrics: ['gradient_matching', 'random_seed888'], png: false },
   laptop: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], metrics: 'all', png: true },
+  medium: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], metrics: 'all', png: true },
   paper: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], metrics: 'all', png: true },
 };

@@ -18,11 +18,12 @@ export interface F4Config {
 }
 
 /**
- * Selection only reads benchmark accuracies, so `laptop` already runs the paper-scale grid (3 datasets
+ * Selection only reads benchmark accuracies, so `laptop` (and `medium`) already runs the paper-scale grid (3 datasets
  * × 10 families × 32 seeds, 600 samples per leaf, about a second per family); `paper` is the same.
  */
 export const F4_CONFIG: Readonly<Record<Budget, F4Config>> = {
   smoke: { datasets: ['cifar10'], metrics: ['gradient_matching', 'synflow'], seeds: 4, samples: 50, budget: null, proxy: 'nwot', png: false },
   laptop: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], metrics: 'all', seeds: 32, samples: 600, budget: null, proxy: 'nwot', png: true },
+  medium: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], metrics: 'all', seeds: 32, samples: 600, budget: null, proxy: 'nwot', png: true },
   paper: { datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], metrics: 'all', seeds: 32, samples: 600, budget: null, proxy: 'nwot', png: true },
 };

@@ -198,3 +198,32 @@ export function tableFigure(o: TableOptions): FigureSpec {
     height,
   };
 }
+
+export interface LineOptions {
+  readonly title: string;
+  /** One line per series, drawn with markers; `errors` draws a ± band as error bars. */
+  readonly series: readonly { readonly name: string; readonly x: readonly number[]; readonly y: readonly number[]; readonly errors?: readonly number[] }[];
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly yRange?: readonly [number, number];
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export function lineFigure(o: LineOptions): FigureSpec {
+  const width = fitTitle(o.title, o.width ?? 900);
+  const height = o.height ?? 520;
+  return {
+    data: o.series.map((s) => ({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: s.name,
+      x: s.x,
+      y: s.y,
+      ...(s.errors ? { error_y: { type: 'data', array: s.errors, visible: true } } : {}),
+    })),
+    layout: layout(o.title, { xaxis: { title: { text: o.xTitle } }, yaxis: { title: { text: o.yTitle }, ...(o.yRange ? { range: [...o.yRange] } : {}) } }, width, height),
+    width,
+    height,
+  };
+}

@@ -36,9 +36,9 @@ describe('bad input is a typed error', () => {
     [['analyze', 'figures', '--source', 'paper', '--dataset', 'cifar10', '--no-png', '--out', '/proc/fsnas/figs'], 1, "--out: cannot write to '/proc/fsnas/figs'"],
     [['arch', '99999999999999999999'], 1, '"99999999999999999999"'],
     // one budget type (libs/core budget.ts): every budget flag names itself, the value and the choices
-    [['reproduce', '--budget', 'huge'], 1, "fsnas: --budget must be one of smoke, laptop, paper, got 'huge'"],
-    [['search', '--algo', 'darts', '--mask', 'full', '--budget', 'tiny'], 1, "fsnas: --budget must be one of smoke, laptop, paper, got 'tiny'"],
-    [['split', '--metric', 'synflow', '--warmup', 'long'], 1, "fsnas: --warmup must be one of smoke, laptop, paper, got 'long'"],
+    [['reproduce', '--budget', 'huge'], 1, "fsnas: --budget must be one of smoke, laptop, medium, paper, got 'huge'"],
+    [['search', '--algo', 'darts', '--mask', 'full', '--budget', 'tiny'], 1, "fsnas: --budget must be one of smoke, laptop, medium, paper, got 'tiny'"],
+    [['split', '--metric', 'synflow', '--warmup', 'long'], 1, "fsnas: --warmup must be one of smoke, laptop, medium, paper, got 'long'"],
   ])('%j exits %i naming the value', async (args, status, message) => {
     const r = await runFsnasWithEnv({ FSNAS_DATA_DIR: dir, FSNAS_DEBUG: undefined }, ...(args as string[]));
     expect(r.status, r.stderr).toBe(status);

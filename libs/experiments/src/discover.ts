@@ -61,9 +61,12 @@ export function selectFindings(selection: string | undefined, all: readonly Find
   const chosen = new Set(
     selection.split(',').map((wanted) => {
       const w = wanted.trim().toLowerCase();
-      const found = all.find((f) => f.id.toLowerCase() === w || f.id.toLowerCase().startsWith(`${w}-`));
-      if (!found) throw new UnknownFindingError(wanted, all);
-      return found;
+      const exact = all.find((f) => f.id.toLowerCase() === w);
+      if (exact) return exact;
+      const byPrefix = all.filter((f) => f.id.toLowerCase().startsWith(`${w}-`));
+      if (byPrefix.length > 1) throw new InvalidInputError(`finding '${wanted}' is ambiguous: ${byPrefix.map((f) => f.id).join(', ')}`);
+      if (!byPrefix[0]) throw new UnknownFindingError(wanted, all);
+      return byPrefix[0];
     }),
   );
   for (const finding of [...chosen]) {

@@ -34,7 +34,7 @@ describe('selectBudget', () => {
   it('a budget with no runs, or no budget at all, is a typed error naming it and what was logged', () => {
     expect(() => selectBudget(runs, 'paper')).toThrow(BudgetNotLoggedError);
     expect(() => selectBudget(runs, 'paper')).toThrow(/no runs of budget 'paper'.*logged: laptop, smoke/);
-    expect(() => selectBudget(runs, 'huge' as never)).toThrow(/budget must be one of smoke, laptop, paper or 'largest', got 'huge'/);
+    expect(() => selectBudget(runs, 'huge' as never)).toThrow(/budget must be one of smoke, laptop, medium, paper or 'largest', got 'huge'/);
     expect(() => selectBudget([run('old', undefined)])).toThrow(/no runs of budget 'largest'.*logged: none/);
   });
 });

@@ -38,7 +38,7 @@ const computed = (metric: string, dataset: string, setting?: SplitSetting): Comp
 /**
  * The one list of the project's own splits per budget: the splits stage computes them, and the
  * findings after it read them from the cache beside the paper's. smoke: num_params, synflow and
- * random in the tiny setting; laptop and paper: every registered metric in the paper's setting
+ * random in the tiny setting; laptop, medium and paper: every registered metric in the paper's setting
  * (reference fidelity, seed 888, no warm-up), on each dataset with images.
  */
 export function computedSplitSources(budget: Budget, datasets: readonly string[] = datasetsWithImages()): ComputedSplitSource[] {

@@ -50,6 +50,23 @@ export const BUDGET_SPECS: Readonly<Record<Budget, BudgetSpec>> = {
       'a class-balanced 2,560-image subset of each half, batch 64, 4 epochs × 20 steps (80 steps vs 19,550), 4 validation batches per epoch; ' +
       'same optimisers, schedules (cosine and temperatures compressed to 4 epochs) and algorithms as the paper.',
   },
+  medium: {
+    name: 'medium',
+    net: { C: 8, N: 1 },
+    imageSize: 16,
+    imagesPerHalf: 2560,
+    epochs: 25,
+    batchSize: 64,
+    trainBatches: null,
+    validBatches: 4,
+    selectionBatches: 2,
+    algorithms: { rsps: { archs: 30 } },
+    description:
+      'medium: the laptop network and data (C=8, N=1, 16×16 images, a class-balanced 2,560-image subset of each half, batch 64) ' +
+      'searched 12.5× longer: 25 epochs × 40 steps (one pass over the 2,560 images each; 1,000 steps vs the paper\'s 19,550), ' +
+      '4 validation batches per epoch; same optimisers, schedules (compressed to 25 epochs) and algorithms as the paper. ' +
+      'Long enough for full-space first-order DARTS to drift to parameter-free cells (findings/f2a-collapse).',
+  },
   paper: {
     name: 'paper',
     net: { C: 16, N: 5 },
@@ -65,21 +82,27 @@ export const BUDGET_SPECS: Readonly<Record<Budget, BudgetSpec>> = {
   },
 };
 
+/** What a sweep may change of a budget (its network size and search length); the data stay the budget's. */
+export interface BudgetOverrides {
+  readonly net?: { readonly C: number; readonly N: number };
+  readonly epochs?: number;
+}
+
 /** The spec of a `--budget` value given as text; an unknown name is an InvalidInputError naming it. */
 export function budgetSpec(name: string): BudgetSpec {
   return BUDGET_SPECS[parseBudget(name, '--budget')];
 }
 
 /** The full search config of a budget. */
-export function budgetConfig(budget: Budget, run: { algo: AlgoName; compat?: Compat; mask: readonly (readonly number[])[]; seed?: number; classes?: number }): SearchConfig {
+export function budgetConfig(budget: Budget, run: { algo: AlgoName; compat?: Compat; mask: readonly (readonly number[])[]; seed?: number; classes?: number } & BudgetOverrides): SearchConfig {
   const b = BUDGET_SPECS[budget];
   return {
     algo: run.algo,
     compat: run.compat ?? 'spec',
     mask: run.mask.map((r) => [...r]),
     seed: run.seed ?? 888,
-    net: { ...b.net, classes: run.classes ?? 10 },
-    epochs: b.epochs,
+    net: { ...(run.net ?? b.net), classes: run.classes ?? 10 },
+    epochs: run.epochs ?? b.epochs,
     batchSize: b.batchSize,
     trainBatches: b.trainBatches,
     validBatches: b.validBatches,

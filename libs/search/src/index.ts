@@ -12,3 +12,4 @@ export * from './search';
 export * from './run';
 export * from './warmup';
 export * from './search-log';
+export * from './collapse';

@@ -3,7 +3,7 @@ import { Benchmark } from '@fsnas/benchmark';
 import { loadCifar10, type Dataset } from '@fsnas/data';
 import type { Arch, Mask } from '@fsnas/nb201';
 import type { AlgoName, Compat } from './algorithms';
-import { budgetConfig, budgetSpec } from './budgets';
+import { budgetConfig, budgetSpec, type BudgetOverrides } from './budgets';
 import type { SearchConfig } from './config';
 import { searchData } from './data';
 import type { Derivation } from './derive';
@@ -11,7 +11,7 @@ import { runSearch, type EpochRecord, type SearchResult } from './search';
 
 export const SEARCH_DATASETS = ['cifar10'] as const;
 
-export interface SearchRunOptions {
+export interface SearchRunOptions extends BudgetOverrides {
   readonly algo: AlgoName;
   readonly mask: Mask;
   readonly budget: Budget;
@@ -39,7 +39,7 @@ export async function runBudgetSearch(options: SearchRunOptions): Promise<{ conf
   if (!(SEARCH_DATASETS as readonly string[]).includes(dataset)) throw new InvalidInputError(`--dataset must be cifar10 for now (the search data split of CIFAR-100/ImageNet16-120 is not implemented), got '${dataset}'`);
   const spec = budgetSpec(options.budget);
   const config: SearchConfig = {
-    ...budgetConfig(spec.name, { algo: options.algo, compat: options.compat ?? 'spec', mask: options.mask.toRows(), seed: options.seed ?? 888 }),
+    ...budgetConfig(spec.name, { algo: options.algo, compat: options.compat ?? 'spec', mask: options.mask.toRows(), seed: options.seed ?? 888, ...(options.net ? { net: options.net } : {}), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }),
     derivation: options.derivation ?? 'argmax',
   };
   const cifar = options.cifar10 ?? loadCifar10();

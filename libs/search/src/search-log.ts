@@ -1,3 +1,4 @@
+import { NUM_EDGES } from '@fsnas/nb201';
 import type { SearchResult } from './search';
 
 /**
@@ -14,7 +15,12 @@ export const SEARCH_EPOCH_METRICS = {
   accuracy: 'nb201_accuracy',
   maskSize: 'mask_size',
   seconds: 'epoch_seconds',
+  paramFreeOps: 'param_free_ops',
+  alphaEntropyMean: 'alpha_entropy_mean',
 } as const;
+
+/** Per epoch: α's entropy on edge e (nats over the ops the mask allows), `alpha_entropy_e<e>`. */
+export const ALPHA_ENTROPY_EDGE_METRICS: readonly string[] = Array.from({ length: NUM_EDGES }, (_, e) => `alpha_entropy_e${e}`);
 
 export const SEARCH_RESULT_METRICS = { accuracy: 'accuracy_test', seconds: 'search_seconds' } as const;
 
@@ -41,6 +47,9 @@ export async function logSearch(sink: SearchLogSink, result: Pick<SearchResult, 
         [names.accuracy]: e.accuracy ?? Number.NaN,
         [names.maskSize]: e.maskSize,
         [names.seconds]: e.seconds,
+        [names.paramFreeOps]: e.paramFreeOps,
+        [names.alphaEntropyMean]: e.alphaEntropy.reduce((a, b) => a + b, 0) / e.alphaEntropy.length,
+        ...Object.fromEntries(e.alphaEntropy.map((h, i) => [ALPHA_ENTROPY_EDGE_METRICS[i], h])),
       },
       e.epoch,
     );

@@ -3,6 +3,7 @@ import { BatchIterator } from '@fsnas/data';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { clipGradNorm, tf, type NB201Network } from '@fsnas/nn';
 import { ArchAdam, initAlphas } from './alphas';
+import { alphaEntropy, parameterFreeOps } from './collapse';
 import { createAlgorithm, type Algorithm, type StepContext } from './algorithms';
 import { configHash, describeConfigChange, readCheckpoint, writeCheckpoint, type TensorRecord } from './checkpoint';
 import { validateConfig, type SearchConfig } from './config';
@@ -25,6 +26,9 @@ export interface EpochRecord {
   readonly derived: string;
   readonly accuracy: number | null;
   readonly alpha: number[];
+  /** Collapse signs (collapse.ts): parameter-free ops of the derived cell, α's entropy per edge (nats). */
+  readonly paramFreeOps: number;
+  readonly alphaEntropy: number[];
   /** Architectures left in the working mask (changes only with reference DSNAS pruning). */
   readonly maskSize: number;
   readonly messages: string[];
@@ -106,7 +110,8 @@ export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Pro
         restore(model, sgd, ckpt.tensors);
         adam.state = ckpt.header.adam;
         model.mask = Mask.fromRows(ckpt.header.mask);
-        history = ckpt.header.history;
+        // Checkpoints written before the collapse signs were recorded get them from their α and cell.
+        history = ckpt.header.history.map((r) => (r.alphaEntropy ? r : { ...r, paramFreeOps: parameterFreeOps(parseDerived(r.derived)), alphaEntropy: alphaEntropy(r.alpha, model.mask) }));
         startEpoch = ckpt.header.epochsDone;
         log(`fsnas search: resumed ${hooks.checkpointPath} after epoch ${startEpoch}/${config.epochs}`);
       }
@@ -216,6 +221,8 @@ async function runEpoch(
     derived: formatArch(arch),
     accuracy: hooks.lookup?.(arch) ?? null,
     alpha: Array.from(model.alphaValues()),
+    paramFreeOps: parameterFreeOps(arch),
+    alphaEntropy: alphaEntropy(model.alphaValues(), model.mask),
     maskSize: model.mask.size,
     messages,
     seconds: (performance.now() - t0) / 1000,
