@@ -16,16 +16,21 @@ function rootWith(folder: string, source: string, pkg: object = { name: `@x/${fo
 describe('finding discovery', () => {
   it("finds the workspace's findings, the splits stage first and the searches last, each with its notebook", async () => {
     const findings = await discoverFindings();
-    expect(findings.map((f) => f.id)).toEqual(['splits', 'F1-split-diversity', 'F3-distribution', 'F4-selection', 'F2-oneshot-on-splits']);
+    expect(findings.map((f) => f.id)).toEqual(['splits', 'F1-split-diversity', 'F3-distribution', 'F4-selection', 'F2a-collapse', 'F2-oneshot-on-splits']);
     expect(findingFolders().map((f) => [f.packageName, f.notebooks])).toEqual([
       ['@fsnas/finding-f1-split-diversity', ['F1-split-diversity.ipynb']],
       ['@fsnas/finding-f2-oneshot-on-splits', ['F2-oneshot-on-splits.ipynb']],
+      ['@fsnas/finding-f2a-collapse', []],
       ['@fsnas/finding-f3-distribution', ['F3-distribution.ipynb']],
       ['@fsnas/finding-f4-selection', ['F4-selection.ipynb']],
       ['@fsnas/finding-splits', []],
     ]);
     expect(selectFindings('F2,F3', findings).map((f) => f.id)).toEqual(['splits', 'F3-distribution', 'F2-oneshot-on-splits']);
     expect(selectFindings('F2', findings).map((f) => f.id)).toEqual(['F2-oneshot-on-splits']);
+    expect(selectFindings('F2a', findings).map((f) => f.id)).toEqual(['F2a-collapse']);
+    // A prefix naming two findings is an error, never whichever comes first.
+    const twins = [{ id: 'X-a' }, { id: 'X-b' }] as never[];
+    expect(() => selectFindings('X', twins)).toThrow("finding 'X' is ambiguous: X-a, X-b");
     expect(() => selectFindings('F9', findings)).toThrow(/unknown finding 'F9'; known: splits, F1-split-diversity/);
   });
 

@@ -42,9 +42,9 @@ describe('search data', () => {
     expect(() => budgetSpec('huge')).toThrow(/--budget/);
   });
 
-  it('budgets size the RSPS derivation (smoke 8, laptop 30 sampled archs; paper the RSPS default, 100) and leave the other algorithms at their defaults', () => {
+  it('budgets size the RSPS derivation (smoke 8, laptop and medium 30 sampled archs; paper the RSPS default, 100) and leave the other algorithms at their defaults', () => {
     const mask = [[1, 1, 1, 1, 1]];
-    expect(BUDGETS.map((b) => budgetConfig(b, { algo: 'rsps', mask }).algorithm)).toEqual([{ archs: 8 }, { archs: 30 }, { archs: 100 }]);
+    expect(BUDGETS.map((b) => budgetConfig(b, { algo: 'rsps', mask }).algorithm)).toEqual([{ archs: 8 }, { archs: 30 }, { archs: 30 }, { archs: 100 }]);
     expect(BUDGETS.map((b) => budgetConfig(b, { algo: 'snas', mask }).algorithm)).toEqual(BUDGETS.map(() => ({ tau: { max: 1, min: 0.1 } })));
   });
 });
