@@ -21,7 +21,7 @@ export interface CollapseConfig {
   readonly search: Budget;
   /** Search length; every epoch's derived cell is logged, so one search gives the whole trajectory. */
   readonly epochs: number;
-  /** In the order they run: the most telling first, so a sweep cut short keeps them. */
+  /** The most telling first: each seed runs them in this order (run.ts planCollapse). */
   readonly lines: readonly CollapseLine[];
   readonly seeds: readonly number[];
 }

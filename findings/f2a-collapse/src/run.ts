@@ -38,19 +38,24 @@ function resolveSpace(space: CollapseSpace, store: SplitStore, bench: () => Benc
   return { family: space.family, leaf, mask: leaves[leaf] as Mask };
 }
 
-/** The searches, line by line (the most telling first), each with every seed. */
+/**
+ * The searches, seed by seed and within a seed line by line (the most telling first), so that a sweep
+ * cut short still has every line with its first seeds.
+ */
 export function planCollapse(config: CollapseConfig, store: SplitStore = createSplitStore(), bench: () => Benchmark = () => Benchmark.load()): PlannedRun<CollapseRunConfig>[] {
   let loaded: Benchmark | undefined;
   const benchmark = (): Benchmark => (loaded ??= bench());
-  return config.lines.flatMap((line) => {
-    const { family, leaf, mask } = resolveSpace(line.space, store, benchmark);
-    const net = netLabel(line.net);
-    return config.seeds.map((seed) => ({
-      name: `darts/${net}/${family}${leaf === null ? '' : `/leaf${leaf}`}/seed${seed}`,
-      config: { algo: 'darts' as const, search: config.search, epochs: config.epochs, net: line.net, family, leaf, mask: mask.toRows(), seed, dataset: 'cifar10' as const },
-      tags: named(COLLAPSE_TAGS, { family, leaf: leaf === null ? 'none' : String(leaf), net, seed: String(seed), dataset: 'cifar10' }),
-    }));
-  });
+  const lines = config.lines.map((line) => ({ net: line.net, ...resolveSpace(line.space, store, benchmark) }));
+  return config.seeds.flatMap((seed) =>
+    lines.map(({ net: size, family, leaf, mask }) => {
+      const net = netLabel(size);
+      return {
+        name: `darts/${net}/${family}${leaf === null ? '' : `/leaf${leaf}`}/seed${seed}`,
+        config: { algo: 'darts' as const, search: config.search, epochs: config.epochs, net: size, family, leaf, mask: mask.toRows(), seed, dataset: 'cifar10' as const },
+        tags: named(COLLAPSE_TAGS, { family, leaf: leaf === null ? 'none' : String(leaf), net, seed: String(seed), dataset: 'cifar10' }),
+      };
+    }),
+  );
 }
 
 /**
