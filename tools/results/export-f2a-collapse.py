@@ -1,10 +1,10 @@
 """Export the F2a-collapse sweep's trajectories from a local MLflow artifact store to docs/results.
 
-Usage: python3 tools/results/export-f2a-collapse.py <checkout> <budget> <out.json>
+Usage: python3 tools/results/export-f2a-collapse.py <checkout> <budget> <out.json> <engine>
 <checkout> is the checkout whose `reproduce --finding F2a` made the runs (its data/mlflow holds them).
 Each search is read from its MLflow run's result.json artifact, so every row names the run it came
 from; the commit is the checkout's HEAD at export time (the runs' own mlflow.source.git.commit tag
-says the commit that made them).
+says the commit that made them). <engine> describes what computed them (the reproduce log's backend line).
 """
 import glob
 import json
@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 
-checkout, budget, out = sys.argv[1:4]
+checkout, budget, out, engine = sys.argv[1:5]
 commit = subprocess.run(['git', '-C', checkout, 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True).stdout.strip()
 searches = []
 for path in sorted(glob.glob(os.path.join(checkout, 'data/mlflow/artifacts/*/*/artifacts/result.json'))):
@@ -33,7 +33,7 @@ for path in sorted(glob.glob(os.path.join(checkout, 'data/mlflow/artifacts/*/*/a
                      'seed': r['seed'], 'epochs': len(r['epochs']),
                      'steps_per_epoch': steps, 'summary': r['summary'], 'trajectory': trajectory})
 searches.sort(key=lambda s: (s['net'], s['family'], s['seed']))
-doc = {'finding': 'F2a-collapse', 'budget': budget, 'commit': commit, 'dataset': 'cifar10', 'engine': 'tfjs-node 4.22.0 (TensorFlow 2.18.0 CPU), 2 workers x 1 thread',
+doc = {'finding': 'F2a-collapse', 'budget': budget, 'commit': commit, 'dataset': 'cifar10', 'engine': engine,
        'accuracy': 'NB201 CIFAR-10 test accuracy (%) of the derived cell', 'collapse_threshold_param_free_ops': 4, 'searches': searches}
 with open(out + '.tmp', 'w') as f:
     json.dump(doc, f, indent=1)
