@@ -52,23 +52,24 @@ export async function discoverFindings(root: string = workspaceRoot()): Promise<
   return found.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
 
+/** One finding by its id, or by an `F<n>` prefix naming exactly one (`F2a` → `F2a-collapse`); case-insensitive. */
+export function findFinding(wanted: string, all: readonly Finding[]): Finding {
+  const w = wanted.trim().toLowerCase();
+  const exact = all.find((f) => f.id.toLowerCase() === w);
+  if (exact) return exact;
+  const byPrefix = all.filter((f) => f.id.toLowerCase().startsWith(`${w}-`));
+  if (byPrefix.length > 1) throw new InvalidInputError(`finding '${wanted}' is ambiguous: ${byPrefix.map((f) => f.id).join(', ')}`);
+  if (!byPrefix[0]) throw new UnknownFindingError(wanted, all);
+  return byPrefix[0];
+}
+
 /**
  * Findings chosen by `--finding` (ids or their `F<n>` prefixes, comma-separated; all when empty),
  * with the findings they require added, in run order (a required one runs before what reads it).
  */
 export function selectFindings(selection: string | undefined, all: readonly Finding[]): Finding[] {
   if (!selection) return [...all];
-  const chosen = new Set(
-    selection.split(',').map((wanted) => {
-      const w = wanted.trim().toLowerCase();
-      const exact = all.find((f) => f.id.toLowerCase() === w);
-      if (exact) return exact;
-      const byPrefix = all.filter((f) => f.id.toLowerCase().startsWith(`${w}-`));
-      if (byPrefix.length > 1) throw new InvalidInputError(`finding '${wanted}' is ambiguous: ${byPrefix.map((f) => f.id).join(', ')}`);
-      if (!byPrefix[0]) throw new UnknownFindingError(wanted, all);
-      return byPrefix[0];
-    }),
-  );
+  const chosen = new Set(selection.split(',').map((wanted) => findFinding(wanted, all)));
   for (const finding of [...chosen]) {
     for (const id of finding.requires ?? []) {
       const required = all.find((f) => f.id === id);

@@ -30,6 +30,8 @@ export interface RunFindingOptions {
   readonly workers?: RunWorkers;
   /** What the runs computed here read; default: a fresh context of the data folder (workers build their own). */
   readonly inputs?: RunInputs;
+  /** Only these planned runs (indices into the plan, from `selectPlannedRun`); default the whole plan. */
+  readonly only?: readonly number[];
 }
 
 /** How runFinding computes runs in worker processes (the CLI spawns `fsnas reproduce-worker`). */
@@ -56,6 +58,42 @@ export function findingRunConfig(findingId: string, budget: Budget, config: unkn
   return { finding: findingId, budget, ...rest, ...(clashes.length > 0 ? { config: Object.fromEntries(clashes.map((k) => [k, own[k]])) } : {}) };
 }
 
+function plannedRunConfig<C>(finding: Finding<C>, budget: Budget, planned: PlannedRun<C>): Record<string, unknown> {
+  return findingRunConfig(finding.id, budget, planned.config);
+}
+
+/** One planned run as `fsnas run --list` shows it and a job-array task names it. */
+export interface PlanEntry {
+  readonly index: number;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** A finding's plan at a budget, each run with its index and run key (the MLflow `fsnas.run_key` tag). */
+export function planEntries<C>(finding: Finding<C>, budget: Budget): PlanEntry[] {
+  return finding.plan(budget).map((p, index) => ({ index, name: p.name, key: runKey(plannedRunConfig(finding, budget, p)) }));
+}
+
+/**
+ * The index of one planned run, named by its index in the plan, its run key (or a unique prefix of
+ * at least 8 hex digits) or its name: what `fsnas run` and a job-array task are given.
+ */
+export function selectPlannedRun<C>(finding: Finding<C>, budget: Budget, wanted: string): number {
+  const entries = planEntries(finding, budget);
+  const w = wanted.trim();
+  if (/^\d+$/.test(w)) {
+    const index = Number(w);
+    if (index < entries.length) return index;
+    throw new InvalidInputError(`${finding.id} (${budget}) plans ${entries.length} run(s), indices 0–${entries.length - 1}; got index ${w}`);
+  }
+  const byName = entries.find((e) => e.name === w);
+  if (byName) return byName.index;
+  const byKey = /^[0-9a-f]{8,64}$/i.test(w) ? entries.filter((e) => e.key.startsWith(w.toLowerCase())) : [];
+  if (byKey.length === 1 && byKey[0]) return byKey[0].index;
+  if (byKey.length > 1) throw new InvalidInputError(`run key prefix '${w}' matches ${byKey.length} runs of ${finding.id} (${budget}); give more digits`);
+  throw new InvalidInputError(`${finding.id} (${budget}) plans no run with index, run key or name '${w}' (fsnas run ${finding.id} --budget ${budget} --list shows the plan)`);
+}
+
 /** The MLflow run name: the planned name and the budget, so smoke, laptop and paper runs are told apart. */
 export function findingRunName(name: string, budget: Budget): string {
   return `${name} [${budget}]`;
@@ -70,6 +108,8 @@ export function findingRunName(name: string, budget: Budget): string {
  */
 export async function runFinding<C>(finding: Finding<C>, options: RunFindingOptions): Promise<FindingReport> {
   const planned = finding.plan(options.budget);
+  const outside = options.only?.find((i) => !Number.isInteger(i) || i < 0 || i >= planned.length);
+  if (outside !== undefined) throw new InvalidInputError(`${finding.id} (${options.budget}) plans ${planned.length} run(s); there is no run ${outside}`);
   const outDir = join(options.outRoot ?? join(writableDataDir(), 'results'), finding.id, options.budget);
   const tracker = await Tracker.open({
     description: `${finding.id}: ${finding.claim} One run per combination; the budget (smoke, laptop, paper) is in each run's name and its 'budget' tag.`,
@@ -77,7 +117,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
     ...options.tracker,
     experiment: finding.id,
   });
-  const progress = new Progress({ label: finding.id, total: planned.length, unit: 'run' });
+  const progress = new Progress({ label: finding.id, total: options.only?.length ?? planned.length, unit: 'run' });
   const commit = gitCommit();
   const runs: FindingReport['runs'][number][] = [];
   const inputs = options.inputs ?? createRunInputs();
@@ -85,7 +125,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
   const one = async (index: number): Promise<void> => {
     const p = planned[index] as PlannedRun<C>;
     const runDir = join(outDir, p.name);
-    const config = findingRunConfig(finding.id, options.budget, p.config);
+    const config = plannedRunConfig(finding, options.budget, p);
     const tags = { ...options.tags, ...p.tags, finding: finding.id, budget: options.budget, git_commit: commit };
     const task: WorkerTask = { finding: finding.id, budget: options.budget, run: p.name, key: runKey(config), outDir: runDir, result: workerResultFile(outDir, runKey(config)) };
     const body = async (run: ActiveRun): Promise<void> => {
@@ -111,7 +151,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
     progress.tick(1, p.name);
   };
   try {
-    const indices = planned.map((_, i) => i);
+    const indices = options.only ?? planned.map((_, i) => i);
     if (workers) await inParallel(indices, workers.jobs, one);
     else for (const i of indices) await one(i);
     rmSync(dirname(workerResultFile(outDir, '-')), { recursive: true, force: true }); // every result was logged
@@ -132,7 +172,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
 export async function executeWorkerTask<C>(finding: Finding<C>, task: WorkerTask, inputs: RunInputs = createRunInputs()): Promise<'computed' | 'found'> {
   const planned = finding.plan(task.budget).find((p) => p.name === task.run);
   if (!planned) throw new InvalidInputError(`${finding.id} (${task.budget}) plans no run named '${task.run}'`);
-  if (runKey(findingRunConfig(finding.id, task.budget, planned.config)) !== task.key) throw new InvalidInputError(`${finding.id} run '${task.run}' no longer has run key ${task.key}: the plan changed under the parent`);
+  if (runKey(plannedRunConfig(finding, task.budget, planned)) !== task.key) throw new InvalidInputError(`${finding.id} run '${task.run}' no longer has run key ${task.key}: the plan changed under the parent`);
   mkdirSync(dirname(task.result), { recursive: true });
   const release = await acquireLock(`${task.result}.lock`, 24 * 3600_000, `another worker computing ${task.run}`);
   try {

@@ -6,6 +6,7 @@ import { registerDataCommand } from './data';
 import { registerDoctorCommand } from './doctor';
 import { registerMlflowCommand } from './mlflow';
 import { registerReproduceCommand } from './reproduce';
+import { registerRunCommand } from './run';
 import { registerAnalyzeCommand } from './analyze';
 import { registerSearchCommand } from './search';
 import { registerNetCommand } from './net';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerDoctorCommand(program);
   registerMlflowCommand(program);
   registerReproduceCommand(program);
+  registerRunCommand(program);
   registerAnalyzeCommand(program);
   registerSearchCommand(program);
   registerNetCommand(program);

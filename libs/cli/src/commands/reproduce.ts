@@ -1,7 +1,7 @@
 import { BUDGETS, checkWritableDir, parseBudget } from '@fsnas/core';
 import { discoverFindings, executeWorkerTask, planWorkers, runFinding, selectFindings, type FindingReport, type WorkerTask } from '@fsnas/experiments';
-import { initBackend } from '@fsnas/nn';
-import { checkTrackingTarget, describeTrackingCheck } from '@fsnas/tracking';
+import { initBackend, type BackendInfo } from '@fsnas/nn';
+import { checkTrackingTarget, describeTrackingCheck, type TrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { paperBudgetWarning } from './search';
@@ -28,8 +28,7 @@ export function registerReproduceCommand(program: Command): void {
       if (options.out !== undefined) checkWritableDir(options.out, '--out');
       // Where the runs go, first: the UI can be opened while they are logged, and a tracking URI fsnas
       // refuses fails now, not after the first finding.
-      const tracking = await checkTrackingTarget();
-      process.stderr.write(`fsnas reproduce: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
+      const tracking = await announceTrackingTarget('reproduce');
       // Smoke searches take about a second, less than a worker's start-up: one process unless asked (decision 0012).
       const workers = planWorkers(options.jobs ?? (budget === 'smoke' ? 1 : undefined), Infinity);
       const computing = findings.filter((f) => f.parallel);
@@ -38,7 +37,7 @@ export function registerReproduceCommand(program: Command): void {
       const engine = computing.length > 0 ? await initBackend() : undefined;
       // One job computes here, with this process's engine threads (FSNAS_THREADS or every core).
       const threads = workers.jobs > 1 ? workers.threads : (engine?.threads ?? workers.threads);
-      const engineTags = engine && { 'fsnas.backend': engine.name, 'fsnas.engine': engine.version, 'fsnas.threads': String(threads) };
+      const engineTags = engine && computeEngineTags(engine, threads);
       // The paper budget's searches (F2) take days each without a GPU: said before the first one starts.
       const warning = budget === 'paper' && engine ? paperBudgetWarning(budget, engine.name, 'reproduce') : undefined;
       if (warning) process.stderr.write(`${warning}\n`);
@@ -62,6 +61,18 @@ export function registerReproduceCommand(program: Command): void {
         ].join('\n'),
       );
     });
+}
+
+/** Check where runs go before any work, and say it: a refused tracking URI fails now, not after the first run. */
+export async function announceTrackingTarget(command: string): Promise<TrackingCheck> {
+  const tracking = await checkTrackingTarget();
+  process.stderr.write(`fsnas ${command}: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
+  return tracking;
+}
+
+/** The tags every computing run carries: its results depend on the engine and on its thread count. */
+export function computeEngineTags(engine: BackendInfo, threads: number): Record<string, string> {
+  return { 'fsnas.backend': engine.name, 'fsnas.engine': engine.version, 'fsnas.threads': String(threads) };
 }
 
 /** The hidden worker of `reproduce --jobs N`: computes one planned run (a JSON WorkerTask) and writes its result file; never logs to MLflow. */
