@@ -4,7 +4,8 @@ import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, flattenParams, startTestServer, t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from './finding';
 import { NoResultsError, loadFindingRuns } from './results';
-import { findingRunConfig, runFinding } from './runner';
+import { findingRunConfig, planEntries, runFinding, selectPlannedRun } from './runner';
+import { runKey } from '@fsnas/tracking';
 
 // A real MLflow server on a free loopback port, with a temporary store.
 let server: TestServer;
@@ -33,6 +34,21 @@ describe('findingRunConfig', () => {
     expect(findingRunConfig('F4-selection', 'paper', { metric: 'snip', budget: null })).toEqual({ finding: 'F4-selection', budget: 'paper', metric: 'snip', config: { budget: null } });
     expect(flattenParams(findingRunConfig('F4-selection', 'paper', { budget: null }))).toEqual({ finding: 'F4-selection', budget: 'paper', 'config.budget': 'none' });
     expect(findingRunConfig('T0', 'smoke', { x: 1 })).toEqual({ finding: 'T0', budget: 'smoke', x: 1 });
+  });
+});
+
+describe('selectPlannedRun', () => {
+  it('names a planned run by index, by name or by a unique prefix of its run key, and refuses anything else by name', () => {
+    const entries = planEntries(squares, 'laptop');
+    expect(entries.map((e) => e.name)).toEqual(['x=1', 'x=2', 'x=3']);
+    // The key is the hash of the logged config, computed here from the config as the runner logs it.
+    expect(entries[2]?.key).toBe(runKey({ finding: 'T0-squares', budget: 'laptop', x: 3 }));
+    expect(selectPlannedRun(squares, 'laptop', '2')).toBe(2);
+    expect(selectPlannedRun(squares, 'laptop', 'x=2')).toBe(1);
+    expect(selectPlannedRun(squares, 'laptop', entries[0]!.key.slice(0, 8))).toBe(0);
+    expect(() => selectPlannedRun(squares, 'smoke', '2')).toThrow(/plans 2 run\(s\), indices 0–1; got index 2/);
+    expect(() => selectPlannedRun(squares, 'laptop', 'x=4')).toThrow(/no run with index, run key or name 'x=4'/);
+    expect(() => selectPlannedRun(squares, 'laptop', entries[0]!.key.slice(0, 7))).toThrow(/no run with/);
   });
 });
 

@@ -119,7 +119,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
   });
   const progress = new Progress({ label: finding.id, total: options.only?.length ?? planned.length, unit: 'run' });
   const commit = gitCommit();
-  const runs: FindingReport['runs'][number][] = [];
+  const runs = new Map<number, FindingReport['runs'][number]>();
   const inputs = options.inputs ?? createRunInputs();
   const workers = finding.parallel === true && options.workers !== undefined && options.workers.jobs > 1 ? options.workers : undefined;
   const one = async (index: number): Promise<void> => {
@@ -147,11 +147,11 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
     });
     // Logged (or logged before): a worker's result file has served its purpose.
     rmSync(task.result, { force: true });
-    runs[index] = result.status === 'skipped' ? { name: p.name, runId: result.runId, status: 'skipped' } : { name: p.name, runId: result.runId, status: 'finished', resumed: result.resumed };
+    runs.set(index, result.status === 'skipped' ? { name: p.name, runId: result.runId, status: 'skipped' } : { name: p.name, runId: result.runId, status: 'finished', resumed: result.resumed });
     progress.tick(1, p.name);
   };
+  const indices = options.only ?? planned.map((_, i) => i);
   try {
-    const indices = options.only ?? planned.map((_, i) => i);
     if (workers) await inParallel(indices, workers.jobs, one);
     else for (const i of indices) await one(i);
     rmSync(dirname(workerResultFile(outDir, '-')), { recursive: true, force: true }); // every result was logged
@@ -160,7 +160,7 @@ export async function runFinding<C>(finding: Finding<C>, options: RunFindingOpti
     throw error;
   }
   const closing = await tracker.close({ waitMs: 5000 });
-  return { finding: finding.id, experimentUrl: tracker.url, outDir, runs, pendingWrites: closing.pending };
+  return { finding: finding.id, experimentUrl: tracker.url, outDir, runs: indices.map((i) => runs.get(i) as FindingReport['runs'][number]), pendingWrites: closing.pending };
 }
 
 /**

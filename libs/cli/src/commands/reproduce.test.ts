@@ -48,4 +48,37 @@ describe('fsnas reproduce', () => {
       expect(tags['mlflow.note.content']).toMatch(/^F3-distribution cifar10\/.+, smoke budget/);
     }
   }, SERVER_HOOK_TIMEOUT_MS);
+
+  it('fsnas run computes one planned run by its index, logs it under the run key --list shows, and skips it when asked again', async () => {
+    const env = { FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: undefined };
+    const listed = await runFsnasWithEnv(env, 'run', 'F4', '--budget', 'smoke', '--list', '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    const plan = (JSON.parse(listed.stdout) as { runs: { index: number; key: string; name: string }[] }).runs;
+    expect(plan.length).toBeGreaterThan(1);
+    expect(plan.map((p) => p.index)).toEqual(plan.map((_, i) => i));
+    const target = plan[1] as (typeof plan)[number];
+
+    const first = await runFsnasWithEnv(env, 'run', 'F4', '--budget', 'smoke', '--run', '1', '--json');
+    expect(first.status, first.stderr).toBe(0);
+    const done = JSON.parse(first.stdout) as { mlflow_url: string; run: { name: string; run_id: string; status: string } };
+    expect(done.run).toMatchObject({ name: target.name, status: 'finished' });
+    const client = new MlflowClient(done.mlflow_url);
+    const experiment = await client.getExperimentByName('F4-selection');
+    const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+    expect(runs.map((r) => r.info.runId)).toEqual([done.run.run_id]);
+    const tags = Object.fromEntries((runs[0]?.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags).toMatchObject({ 'fsnas.run_key': target.key, 'mlflow.source.name': 'fsnas run', 'mlflow.runName': `${target.name} [smoke]` });
+
+    // The same run named by a prefix of its key: FINISHED, so skipped, nothing recomputed.
+    const again = await runFsnasWithEnv(env, 'run', 'F4', '--budget', 'smoke', '--run', target.key.slice(0, 10), '--json');
+    expect(again.status, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { run: unknown }).run).toMatchObject({ run_id: done.run.run_id, status: 'skipped' });
+
+    const outside = await runFsnasWithEnv(env, 'run', 'F4', '--budget', 'smoke', '--run', String(plan.length));
+    expect(outside.status).toBe(1);
+    expect(outside.stderr).toContain(`plans ${plan.length} run(s)`);
+    const unnamed = await runFsnasWithEnv(env, 'run', 'F4', '--budget', 'smoke');
+    expect(unnamed.status).toBe(1);
+    expect(unnamed.stderr).toContain('--run <index|key|name>');
+  }, SERVER_HOOK_TIMEOUT_MS);
 });
