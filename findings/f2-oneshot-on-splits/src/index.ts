@@ -1,5 +1,5 @@
 import type { Budget } from '@fsnas/core';
-import type { Finding } from '@fsnas/experiments';
+import { SPLITS_STAGE, type Finding } from '@fsnas/experiments';
 import { BUDGET_SPECS } from '@fsnas/search';
 import { describeSplitSource } from '@fsnas/splitting';
 import { F2_CONFIG } from './config';
@@ -15,6 +15,8 @@ export const finding: Finding<F2RunConfig> = {
   id: F2_EXPERIMENT,
   claim: 'One-shot search (DARTS, DARTS-2nd, SNAS, DSNAS, GDAS, RSPS) restricted to a metric-driven sub-supernet finds better architectures than on the full space.',
   order: 50,
+  // The medium grid searches the leaves of our own GM split, read from the splits stage's cache.
+  requires: [SPLITS_STAGE],
   describeBudget(budget: Budget): string {
     const c = F2_CONFIG[budget];
     const n = planF2(c).length;

@@ -26,7 +26,7 @@ describe('finding discovery', () => {
       ['@fsnas/finding-splits', []],
     ]);
     expect(selectFindings('F2,F3', findings).map((f) => f.id)).toEqual(['splits', 'F3-distribution', 'F2-oneshot-on-splits']);
-    expect(selectFindings('F2', findings).map((f) => f.id)).toEqual(['F2-oneshot-on-splits']);
+    expect(selectFindings('F2', findings).map((f) => f.id)).toEqual(['splits', 'F2-oneshot-on-splits']);
     expect(selectFindings('F2a', findings).map((f) => f.id)).toEqual(['F2a-collapse']);
     // A prefix naming two findings is an error, never whichever comes first.
     const twins = [{ id: 'X-a' }, { id: 'X-b' }] as never[];
