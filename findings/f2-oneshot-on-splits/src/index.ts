@@ -8,6 +8,7 @@ import { F2_EXPERIMENT } from './schema';
 
 export * from './analysis';
 export * from './config';
+export * from './export';
 export * from './run';
 export * from './schema';
 

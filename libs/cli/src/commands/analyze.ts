@@ -15,7 +15,11 @@ import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
 import { f1SplitDiversity } from '@fsnas/finding-f1-split-diversity';
 import { f3Distribution } from '@fsnas/finding-f3-distribution';
 import { f4Selection } from '@fsnas/finding-f4-selection';
-import { InvalidInputError, checkWritableDir } from '@fsnas/core';
+import { F2_EXPERIMENT, NO_SPLIT, f2Export, f2ExportCsv, f2ExportName, f2SearchOfRun, type F2Export } from '@fsnas/finding-f2-oneshot-on-splits';
+import { loadFindingRuns, selectBudget, type BudgetChoice } from '@fsnas/experiments';
+import { resolveTrackingUri } from '@fsnas/tracking';
+import { InvalidInputError, checkWritableDir, writeFileAtomic } from '@fsnas/core';
+import { join } from 'node:path';
 import { readSplitLeaves } from '@fsnas/splitting';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
@@ -173,6 +177,25 @@ export function registerAnalyzeCommand(program: Command): void {
     });
 
   analyze
+    .command('f2')
+    .description("F2's table in the paper's format from the F2-oneshot-on-splits runs in MLflow: per split family (none = the full space) and algorithm, best-of-8, mean over leaves, the leaf chosen by supernet validation, std over seeds, and how often splitting beats the full space")
+    .option('--budget <preset>', "the budget whose runs to read, or 'largest' (the largest logged)", 'largest')
+    .option('--export <dir>', 'also write F2-<budget>-cifar10.json and .csv there (with the run ids of every cell and the runs\' commit)')
+    .option('--json', 'print the export document')
+    .action(async (options: { budget: string; export?: string; json?: boolean }) => {
+      if (options.export !== undefined) checkWritableDir(options.export, '--export');
+      const selected = selectBudget(await loadFindingRuns(F2_EXPERIMENT), options.budget as BudgetChoice);
+      const doc = f2Export(selected.runs.map(f2SearchOfRun), {
+        budget: selected.budget,
+        dataset: 'cifar10',
+        mlflowUrl: (await resolveTrackingUri()).url,
+        commits: selected.runs.map((r) => r.tags['mlflow.source.git.commit'] ?? 'unknown'),
+      });
+      const written = options.export === undefined ? [] : writeF2Export(doc, options.export);
+      emit(options.json, doc, () => [f2TableText(doc), ...written.map((w) => `wrote ${w}`)].join('\n'));
+    });
+
+  analyze
     .command('figures')
     .description('write the F1/F3/F4 figures as HTML (with one plotly.min.js beside them) and PNG (headless Chromium)')
     .requiredOption('--source <paper|file>', SOURCE_HELP)
@@ -198,4 +221,31 @@ export function registerAnalyzeCommand(program: Command): void {
       const written = await writeFigures(figures, options.out, { png: options.png, plotly: options.selfContained ? 'inline' : 'directory' });
       emit(options.json, { figures: written }, () => written.map((w) => `${w.name}: ${w.html}${w.png ? `, ${w.png}` : ''}`).join('\n'));
     });
+}
+
+function writeF2Export(doc: F2Export, dir: string): string[] {
+  const base = join(dir, f2ExportName(doc.budget, doc.dataset));
+  writeFileAtomic(`${base}.json`, `${JSON.stringify(doc, null, 1)}\n`);
+  writeFileAtomic(`${base}.csv`, f2ExportCsv(doc));
+  return [`${base}.json`, `${base}.csv`];
+}
+
+/** The paper's layout: a row per family, a column per algorithm, `best-of-8 / mean / selected (±std)`. */
+function f2TableText(doc: F2Export): string {
+  const algos = [...new Set(doc.cells.map((c) => c.algo))].sort();
+  const families = [NO_SPLIT, ...[...new Set(doc.cells.map((c) => c.family))].filter((f) => f !== NO_SPLIT).sort()];
+  const cellText = (family: string, algo: string): string => {
+    const c = doc.cells.find((x) => x.family === family && x.algo === algo);
+    if (!c) return '-';
+    const parts = family === NO_SPLIT ? c.best_of_8.toFixed(2) : `${c.best_of_8.toFixed(2)} / ${c.mean.toFixed(2)} / ${c.selected.toFixed(2)}`;
+    return `${parts}${c.std === null ? '' : ` ±${c.std.toFixed(2)}`}${c.leaves < c.planned ? ` (${c.leaves}/${c.planned} leaves)` : ''}`;
+  };
+  const width = 40;
+  const cells = (f: string) => algos.map((a) => cellText(f, a).padStart(width)).join(' ');
+  return [
+    `F2 ${doc.budget}, ${doc.dataset}: CIFAR-10 test accuracy (%) of the derived architecture; family rows: best-of-8 / mean over leaves / leaf chosen by supernet validation (±std of best-of-8 over seeds)`,
+    `${'family'.padEnd(24)} ${algos.map((a) => a.padStart(width)).join(' ')}`,
+    ...families.map((f) => `${f.padEnd(24)} ${cells(f)}`),
+    ...doc.splitting_wins.map((w) => `${w.algo}: splitting beats the full space in ${w.wins} of ${w.families} complete families`),
+  ].join('\n');
 }
