@@ -10,3 +10,4 @@ export * from './run-inputs';
 export * from './split-sources';
 export * from './discover';
 export * from './split-cache-testing';
+export * from './status';

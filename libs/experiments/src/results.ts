@@ -27,16 +27,20 @@ export class NoResultsError extends FsnasError {
  * instead of recomputing hidden copies.
  */
 export async function loadFindingRuns(finding: string, options: { tags?: Readonly<Record<string, string>>; env?: NodeJS.ProcessEnv } = {}): Promise<FindingRun[]> {
-  const env = options.env ?? process.env;
-  const target = await resolveTrackingUri({ env });
-  const authorization = authorizationFromEnv(env);
-  const client = new MlflowClient(authorization ? { url: target.url, authorization } : { url: target.url });
+  const client = await trackingClient(options.env);
   const experiment = await client.getExperimentByName(finding);
-  if (!experiment) throw new NoResultsError(finding, target.url);
+  if (!experiment) throw new NoResultsError(finding, client.url);
   const filter = [`attributes.status = 'FINISHED'`, ...Object.entries(options.tags ?? {}).map(([k, v]) => `tags.\`${k}\` = '${v.replace(/'/g, "\\'")}'`)].join(' and ');
   const runs = await client.searchRuns({ experimentIds: [experiment.experimentId], filter });
-  if (runs.length === 0) throw new NoResultsError(finding, target.url);
+  if (runs.length === 0) throw new NoResultsError(finding, client.url);
   return runs.map((run) => toFindingRun(client, run)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A client of MLFLOW_TRACKING_URI (with its credentials from the environment) or of the local server, started on demand. */
+export async function trackingClient(env: NodeJS.ProcessEnv = process.env): Promise<MlflowClient> {
+  const target = await resolveTrackingUri({ env });
+  const authorization = authorizationFromEnv(env);
+  return new MlflowClient(authorization ? { url: target.url, authorization } : { url: target.url });
 }
 
 function toFindingRun(client: MlflowClient, run: Run): FindingRun {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from './finding';
 import { NoResultsError, loadFindingRuns } from './results';
 import { findingRunConfig, planEntries, runFinding, selectPlannedRun } from './runner';
+import { findingStatus } from './status';
 import { runKey } from '@fsnas/tracking';
 
 // A real MLflow server on a free loopback port, with a temporary store.
@@ -99,5 +100,34 @@ describe('runFinding', () => {
     expect(await read[0]!.artifactPaths()).toEqual(['table.csv']);
     expect((await loadFindingRuns('T0-squares', { env, tags: { x: '2' } })).map((r) => r.name)).toEqual(['x=2 [smoke]']);
     await expect(loadFindingRuns('T9-nothing', { env })).rejects.toThrow(NoResultsError);
+  });
+});
+
+describe('findingStatus', () => {
+  it('matches each planned run to MLflow by run key: finished, failed and not started, with an ETA at the finished runs\' mean over the jobs', async () => {
+    const failing: Finding<{ x: number }> = {
+      ...squares,
+      id: 'T1-status',
+      async execute(planned, context) {
+        if (planned.config.x === 2) throw new Error('x=2 fails');
+        await squares.execute(planned, context);
+      },
+    };
+    const options = { budget: 'laptop' as const, outRoot: join(server.dataDir, 'results'), tracker: { trackingUri: server.url, dataDir: server.dataDir } };
+    const client = new MlflowClient(server.url);
+    const before = await findingStatus(failing, 'laptop', client, { jobs: 2 });
+    expect(before).toMatchObject({ planned: 3, finished: 0, notStarted: 3, meanRunSeconds: null, etaSeconds: null });
+
+    await runFinding(failing, { ...options, only: [0] });
+    await expect(runFinding(failing, { ...options, only: [1] })).rejects.toThrow('x=2 fails');
+    const after = await findingStatus(failing, 'laptop', client, { jobs: 2 });
+    expect(after.runs.map((r) => r.state)).toEqual(['finished', 'failed', 'not_started']);
+    expect(after).toMatchObject({ planned: 3, finished: 1, failed: 1, running: 0, notStarted: 1 });
+    const mean = after.runs[0]?.seconds as number;
+    expect(after.meanRunSeconds).toBe(mean);
+    // Two runs left (the failed one is rerun) at the mean, over 2 jobs.
+    expect(after.etaSeconds).toBeCloseTo((2 * mean) / 2, 9);
+    // Another budget's plan has other run keys: nothing of it is done.
+    expect((await findingStatus(failing, 'smoke', client, { jobs: 1 })).finished).toBe(0);
   });
 });

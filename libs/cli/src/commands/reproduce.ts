@@ -1,5 +1,5 @@
-import { BUDGETS, checkWritableDir, parseBudget } from '@fsnas/core';
-import { discoverFindings, executeWorkerTask, planWorkers, runFinding, selectFindings, type FindingReport, type WorkerTask } from '@fsnas/experiments';
+import { BUDGETS, checkWritableDir, formatSeconds, parseBudget, type Budget } from '@fsnas/core';
+import { discoverFindings, executeWorkerTask, findingStatus, planWorkers, runFinding, selectFindings, trackingClient, type Finding, type FindingReport, type FindingStatus, type WorkerTask } from '@fsnas/experiments';
 import { initBackend, type BackendInfo } from '@fsnas/nn';
 import { checkTrackingTarget, describeTrackingCheck, type TrackingCheck } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -21,10 +21,15 @@ export function registerReproduceCommand(program: Command): void {
       'runs computed at once, each in a worker process with cores/n compute threads (the splits and the F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each), and 1 for the smoke budget. Only this process writes to MLflow',
       numericOption.positiveInteger,
     )
+    .option('--status', "print, from MLflow, how many planned runs are finished, running (or interrupted), failed and not started, with an ETA at the mean duration of the finished ones over --jobs workers; runs nothing")
     .option('--json', 'print a JSON summary')
-    .action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; json?: boolean }) => {
+    .action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; status?: boolean; json?: boolean }) => {
       const budget = parseBudget(options.budget, '--budget');
       const findings = selectFindings(options.finding, await discoverFindings());
+      if (options.status) {
+        await printStatus(findings, budget, planWorkers(options.jobs, Infinity).jobs, options.json);
+        return;
+      }
       if (options.out !== undefined) checkWritableDir(options.out, '--out');
       // Where the runs go, first: the UI can be opened while they are logged, and a tracking URI fsnas
       // refuses fails now, not after the first finding.
@@ -61,6 +66,21 @@ export function registerReproduceCommand(program: Command): void {
         ].join('\n'),
       );
     });
+}
+
+async function printStatus(findings: readonly Finding[], budget: Budget, jobs: number, json: boolean | undefined): Promise<void> {
+  const client = await trackingClient();
+  const statuses: FindingStatus[] = [];
+  for (const finding of findings) statuses.push(await findingStatus(finding, budget, client, { jobs: finding.parallel ? jobs : 1 }));
+  emit(json, { budget, mlflow_url: client.url, findings: statuses }, () =>
+    [
+      ...statuses.map((s) => {
+        const pace = s.meanRunSeconds === null ? 'no run finished yet, so no ETA' : `${formatSeconds(s.meanRunSeconds)} per finished run; ETA ${formatSeconds(s.etaSeconds as number)} with ${s.jobs} job(s)`;
+        return `${s.finding} (${budget}): ${s.finished}/${s.planned} finished, ${s.running} running (or interrupted), ${s.failed} failed, ${s.notStarted} not started; ${pace}`;
+      }),
+      `MLflow UI: ${client.url}`,
+    ].join('\n'),
+  );
 }
 
 /** Check where runs go before any work, and say it: a refused tracking URI fails now, not after the first run. */
