@@ -29,7 +29,7 @@ const NOTEBOOKS = [...findingFolders().flatMap((f) => f.notebooks.map((n) => joi
 
 describe('notebooks', () => {
   it('include one per paper finding, beside its code, and the template', () => {
-    expect(NOTEBOOKS.map((n) => basename(n))).toEqual(['F1-split-diversity.ipynb', 'F2-oneshot-on-splits.ipynb', 'F3-distribution.ipynb', 'F4-selection.ipynb', 'template-new-analysis.ipynb']);
+    expect(NOTEBOOKS.map((n) => basename(n))).toEqual(['F1-split-diversity.ipynb', 'F2-oneshot-on-splits.ipynb', 'F2a-collapse.ipynb', 'F3-distribution.ipynb', 'F4-selection.ipynb', 'template-new-analysis.ipynb']);
   });
 
   it.each(NOTEBOOKS.map((path) => ({ notebook: basename(path), path })))('$notebook executes without a cell error and writes its figures as HTML and PNG', async ({ notebook, path }) => {

@@ -136,7 +136,7 @@ export interface F2Cell {
   /** Sample standard deviation of best-of-8 over seeds; null with one seed. */
   readonly std: number | null;
   readonly seeds: readonly number[];
-  /** Leaves searched with every seed, of `planned` (8; 1 for the full space): a cut-short grid says what is missing. */
+  /** Leaves searched with every seed, of `planned` (the plan's leaves of the family; 1 for the full space): a cut-short grid says what is missing. */
   readonly leaves: number;
   readonly planned: number;
   /** The MLflow runs the cell was computed from. */
@@ -148,7 +148,7 @@ export interface F2Cell {
  * algorithm. Each seed gives a best-of-leaves, a mean and a validation-selected accuracy; the cell
  * averages them over the seeds that searched every one of the cell's leaves searched at all.
  */
-export function f2PaperTable(searches: readonly F2Search[], plannedLeaves = 8): F2Cell[] {
+export function f2PaperTable(searches: readonly F2Search[], plannedLeaves: (algo: string, family: string) => number = () => 8): F2Cell[] {
   checkDistinct(searches);
   const groups = new Map<string, F2Search[]>();
   for (const s of searches) {
@@ -177,7 +177,7 @@ export function f2PaperTable(searches: readonly F2Search[], plannedLeaves = 8): 
       std: seeds.length > 1 ? Math.sqrt(bests.reduce((a, b) => a + (b - mean(bests)) ** 2, 0) / (bests.length - 1)) : null,
       seeds,
       leaves: leafIds.length,
-      planned: family === NO_SPLIT ? 1 : plannedLeaves,
+      planned: family === NO_SPLIT ? 1 : plannedLeaves(algo, family),
       runs: group.map((s) => s.runId).sort(),
     };
   });

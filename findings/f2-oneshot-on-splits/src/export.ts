@@ -1,5 +1,7 @@
 import { InvalidInputError, type Budget } from '@fsnas/core';
 import { f2PaperTable, splittingWins, type F2Cell, type F2Search } from './analysis';
+import { F2_CONFIG } from './config';
+import { planF2 } from './run';
 
 /** One search as the export records it: enough to recompute every cell that cites it. */
 export interface F2ExportRun {
@@ -44,11 +46,27 @@ export interface F2Export {
 
 export const f2ExportName = (budget: Budget, dataset: string): string => `F2-${budget}-${dataset}`;
 
-/** The export of one budget's searches on one dataset; `commits` are the runs' source commits. */
-export function f2Export(searches: readonly F2Search[], meta: { budget: Budget; dataset: string; mlflowUrl: string; commits: readonly string[] }): F2Export {
+/** How many leaves of each family a budget's plan searches with each algorithm (the split trees must be there). */
+export function plannedLeaves(budget: Budget): (algo: string, family: string) => number {
+  const counts = new Map<string, number>();
+  for (const run of planF2(F2_CONFIG[budget])) {
+    const key = `${run.config.algo} ${run.config.family}`;
+    if (run.config.leaf !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return (algo, family) => counts.get(`${algo} ${family}`) ?? 0;
+}
+
+/**
+ * The export of one budget's searches on one dataset; `commits` are the runs' source commits,
+ * `plannedLeaves` what the plan searches per family (default 8), so a family cut short is marked.
+ */
+export function f2Export(
+  searches: readonly F2Search[],
+  meta: { budget: Budget; dataset: string; mlflowUrl: string; commits: readonly string[]; plannedLeaves?: (algo: string, family: string) => number },
+): F2Export {
   if (searches.length === 0) throw new InvalidInputError(`F2 (${meta.budget}): no finished searches to export`);
   const commits = [...new Set(meta.commits)].sort();
-  const cells = f2PaperTable(searches);
+  const cells = f2PaperTable(searches, meta.plannedLeaves);
   return {
     finding: 'F2-oneshot-on-splits',
     budget: meta.budget,

@@ -20,6 +20,21 @@ export interface TrajectoryPoint {
   readonly seconds: number;
 }
 
+/** An epoch of a search as its result records it (libs/search EpochRecord, and result.json). */
+export interface EpochOfSearch {
+  readonly epoch: number;
+  readonly accuracy: number | null;
+  readonly paramFreeOps: number;
+  /** Per edge, nats. */
+  readonly alphaEntropy: readonly number[];
+  readonly seconds: number;
+}
+
+/** A search's epochs as a trajectory: a missing accuracy (no benchmark look-up) is NaN, α's entropy the mean over edges. */
+export function trajectoryOf(epochs: readonly EpochOfSearch[]): TrajectoryPoint[] {
+  return epochs.map((e) => ({ epoch: e.epoch, accuracy: e.accuracy ?? Number.NaN, paramFreeOps: e.paramFreeOps, alphaEntropy: mean(e.alphaEntropy), seconds: e.seconds }));
+}
+
 export interface CollapseSummary {
   /** First epoch from which every derived cell to the end has ≥ COLLAPSE_THRESHOLD parameter-free ops; null if none. */
   readonly onsetEpoch: number | null;
@@ -62,6 +77,18 @@ export interface CollapseSearch {
   readonly seed: number;
   readonly stepsPerEpoch: number;
   readonly points: readonly TrajectoryPoint[];
+}
+
+/** The sweep line of a search: its network and space, e.g. `C8N1 full`, `C8N1 gradient_matching leaf1`. */
+export const lineLabel = (net: { readonly C: number; readonly N: number }, family: string, leaf: number | null): string => `C${net.C}N${net.N} ${family}${leaf === null ? '' : ` leaf${leaf}`}`;
+
+/** One search from its run's result.json artifact (run.ts writes it). */
+export function collapseSearchOfResult(text: string, where: string): CollapseSearch {
+  const r = JSON.parse(text) as { net?: { C: number; N: number }; family?: string; leaf?: number | null; seed?: number; stepsPerEpoch?: number; epochs?: EpochOfSearch[] };
+  if (!r.net || typeof r.family !== 'string' || r.leaf === undefined || typeof r.seed !== 'number' || typeof r.stepsPerEpoch !== 'number' || !Array.isArray(r.epochs)) {
+    throw new InvalidInputError(`F2a-collapse: ${where} is not a search result (net, family, leaf, seed, stepsPerEpoch, epochs)`);
+  }
+  return { line: lineLabel(r.net, r.family, r.leaf), seed: r.seed, stepsPerEpoch: r.stepsPerEpoch, points: trajectoryOf(r.epochs) };
 }
 
 /** The sweep as a table: for each line and search length (every `every` epochs), the mean ± std over seeds. */

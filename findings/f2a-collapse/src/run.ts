@@ -6,7 +6,7 @@ import { named, type MetricSink, type PlannedRun, type RunInputs } from '@fsnas/
 import { Mask } from '@fsnas/nb201';
 import { BUDGET_SPECS, logSearch, runBudgetSearch } from '@fsnas/search';
 import { createSplitStore, type SplitStore } from '@fsnas/splitting';
-import { collapseSummary, type TrajectoryPoint } from './analysis';
+import { collapseSummary, trajectoryOf } from './analysis';
 import type { CollapseConfig, CollapseNet, CollapseSpace } from './config';
 import { COLLAPSE_ARTIFACTS, COLLAPSE_RESULT_METRICS, COLLAPSE_TAGS, FULL } from './schema';
 
@@ -81,8 +81,7 @@ export async function executeCollapse(config: CollapseRunConfig, run: MetricSink
   await logSearch(run, result);
   const spec = BUDGET_SPECS[config.search];
   const stepsPerEpoch = spec.trainBatches ?? Math.ceil((spec.imagesPerHalf ?? 25_000) / spec.batchSize);
-  const points: TrajectoryPoint[] = result.epochs.map((e) => ({ epoch: e.epoch, accuracy: e.accuracy ?? Number.NaN, paramFreeOps: e.paramFreeOps, alphaEntropy: mean(e.alphaEntropy), seconds: e.seconds }));
-  const c = collapseSummary(points, stepsPerEpoch);
+  const c = collapseSummary(trajectoryOf(result.epochs), stepsPerEpoch);
   await run.logMetrics(
     named(COLLAPSE_RESULT_METRICS, {
       onsetEpoch: c.onsetEpoch ?? Number.NaN,
@@ -99,4 +98,3 @@ export async function executeCollapse(config: CollapseRunConfig, run: MetricSink
   writeFileSync(join(outDir, COLLAPSE_ARTIFACTS.result), `${JSON.stringify({ ...config, budget: spec.description, stepsPerEpoch, derived: result.derived, summary: c, epochs: result.epochs }, null, 1)}\n`);
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -20,7 +20,7 @@ describe('finding discovery', () => {
     expect(findingFolders().map((f) => [f.packageName, f.notebooks])).toEqual([
       ['@fsnas/finding-f1-split-diversity', ['F1-split-diversity.ipynb']],
       ['@fsnas/finding-f2-oneshot-on-splits', ['F2-oneshot-on-splits.ipynb']],
-      ['@fsnas/finding-f2a-collapse', []],
+      ['@fsnas/finding-f2a-collapse', ['F2a-collapse.ipynb']],
       ['@fsnas/finding-f3-distribution', ['F3-distribution.ipynb']],
       ['@fsnas/finding-f4-selection', ['F4-selection.ipynb']],
       ['@fsnas/finding-splits', []],

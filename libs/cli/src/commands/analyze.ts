@@ -15,7 +15,7 @@ import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
 import { f1SplitDiversity } from '@fsnas/finding-f1-split-diversity';
 import { f3Distribution } from '@fsnas/finding-f3-distribution';
 import { f4Selection } from '@fsnas/finding-f4-selection';
-import { F2_EXPERIMENT, NO_SPLIT, f2Export, f2ExportCsv, f2ExportName, f2SearchOfRun, type F2Export } from '@fsnas/finding-f2-oneshot-on-splits';
+import { F2_EXPERIMENT, NO_SPLIT, f2Export, f2ExportCsv, f2ExportName, f2SearchOfRun, plannedLeaves, type F2Export } from '@fsnas/finding-f2-oneshot-on-splits';
 import { loadFindingRuns, selectBudget, type BudgetChoice } from '@fsnas/experiments';
 import { resolveTrackingUri } from '@fsnas/tracking';
 import { InvalidInputError, checkWritableDir, writeFileAtomic } from '@fsnas/core';
@@ -189,6 +189,7 @@ export function registerAnalyzeCommand(program: Command): void {
         budget: selected.budget,
         dataset: 'cifar10',
         mlflowUrl: (await resolveTrackingUri()).url,
+        plannedLeaves: plannedLeaves(selected.budget),
         commits: selected.runs.map((r) => r.tags['mlflow.source.git.commit'] ?? 'unknown'),
       });
       const written = options.export === undefined ? [] : writeF2Export(doc, options.export);

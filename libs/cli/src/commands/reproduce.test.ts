@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { F2Export } from '@fsnas/finding-f2-oneshot-on-splits';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, stopLocalServer } from '@fsnas/tracking';
@@ -80,5 +81,29 @@ describe('fsnas reproduce', () => {
     const unnamed = await runFsnasWithEnv(env, 'run', 'F4', '--budget', 'smoke');
     expect(unnamed.status).toBe(1);
     expect(unnamed.stderr).toContain('--run <index|key|name>');
+  }, SERVER_HOOK_TIMEOUT_MS);
+
+  it('analyze f2 exports the paper-format table of the logged F2 searches, every cell citing MLflow runs that hold its numbers', async () => {
+    const env = { FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: undefined };
+    const reproduced = await runFsnasWithEnv(env, 'reproduce', '--finding', 'F2', '--budget', 'smoke', '--json');
+    expect(reproduced.status, reproduced.stderr).toBe(0);
+    const out = join(dataDir, 'export');
+    const result = await runFsnasWithEnv(env, 'analyze', 'f2', '--budget', 'smoke', '--export', out, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'F2-smoke-cifar10.json'), 'utf8')) as F2Export;
+    expect(JSON.parse(result.stdout)).toEqual(doc);
+    expect(readFileSync(join(out, 'F2-smoke-cifar10.csv'), 'utf8').split('\n')[0]).toBe('family,algo,best_of_8,mean,selected,std,seeds,leaves,planned,runs');
+    expect(doc).toMatchObject({ budget: 'smoke', dataset: 'cifar10' });
+    expect(doc.commit).toMatch(/^[0-9a-f]{40}$/);
+    // Each cell against the runs it cites, read back from MLflow: best-of-leaves of accuracy_test.
+    const client = new MlflowClient(doc.mlflow_url);
+    const experiment = await client.getExperimentByName('F2-oneshot-on-splits');
+    const runs = new Map((await client.searchRuns({ experimentIds: [experiment!.experimentId] })).map((r) => [r.info.runId, r]));
+    expect(doc.cells.map((c) => `${c.algo} ${c.family} ${c.leaves}/${c.planned}`).sort()).toEqual(['darts gradient_matching 2/2', 'darts none 1/1', 'rsps gradient_matching 2/2', 'rsps none 1/1']);
+    for (const cell of doc.cells) {
+      const accuracies = cell.runs.map((id) => runs.get(id)?.metrics.find((m) => m.key === 'accuracy_test')?.value as number);
+      expect(cell.best_of_8).toBe(Math.max(...accuracies));
+      expect(cell.runs.every((id) => runs.get(id)?.tags.some((t) => t.key === 'algo' && t.value === cell.algo))).toBe(true);
+    }
   }, SERVER_HOOK_TIMEOUT_MS);
 });
