@@ -65,7 +65,7 @@ export const BUDGET_SPECS: Readonly<Record<Budget, BudgetSpec>> = {
       'medium: the laptop network and data (C=8, N=1, 16×16 images, a class-balanced 2,560-image subset of each half, batch 64) ' +
       'searched 25× longer: 50 epochs × 40 steps (one pass over the 2,560 images each; 2,000 steps vs the paper\'s 19,550), ' +
       '4 validation batches per epoch; same optimisers, schedules (over 50 epochs, as the paper\'s) and algorithms as the paper. ' +
-      'The F2a-collapse sweep chose the length: full-space first-order DARTS reached cells with 4 of 6 parameter-free ops after 960–1,760 steps.',
+      'The F2a-collapse sweep chose the length: 4 of its 6 full-space first-order DARTS searches ended on cells with 4 of 6 parameter-free ops, reached after 960–1,640 steps.',
   },
   paper: {
     name: 'paper',
