@@ -11,3 +11,6 @@ export * from './split-sources';
 export * from './discover';
 export * from './split-cache-testing';
 export * from './status';
+export * from './slurm/cluster';
+export * from './slurm/script';
+export * from './slurm/submit';

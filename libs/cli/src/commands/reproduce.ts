@@ -1,16 +1,17 @@
-import { BUDGETS, checkWritableDir, formatSeconds, parseBudget, type Budget } from '@fsnas/core';
+import { BUDGETS, InvalidInputError, checkWritableDir, formatSeconds, parseBudget, type Budget } from '@fsnas/core';
 import { discoverFindings, executeWorkerTask, findingStatus, planWorkers, runFinding, selectFindings, trackingClient, type Finding, type FindingReport, type FindingStatus, type WorkerTask } from '@fsnas/experiments';
-import { initBackend, type BackendInfo } from '@fsnas/nn';
-import { checkTrackingTarget, describeTrackingCheck, type TrackingCheck } from '@fsnas/tracking';
+import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { paperBudgetWarning } from './search';
 import { REPRODUCE_WORKER, reproduceWorkers } from '../fsnas-worker';
+import { announceTrackingTarget, computeEngineTags } from './run-context';
+import { addSlurmOptions, reproduceOnSlurm, type SlurmCliOptions } from './reproduce-slurm';
 
 /** `fsnas reproduce`: the main job — run the paper's findings and log them to MLflow. */
 export function registerReproduceCommand(program: Command): void {
   registerReproduceWorker(program);
-  program
+  const command = program
     .command('reproduce')
     .description("compute the project's own splits (the splits stage) and run the paper's findings on them and on the paper's, as MLflow experiments (starts a local MLflow server unless MLFLOW_TRACKING_URI is set)")
     .option('--budget <preset>', `compute budget: ${BUDGETS.join(' | ')}`, 'laptop')
@@ -22,12 +23,19 @@ export function registerReproduceCommand(program: Command): void {
       numericOption.positiveInteger,
     )
     .option('--status', "print, from MLflow, how many planned runs are finished, running (or interrupted), failed and not started, with an ETA at the mean duration of the finished ones over --jobs workers; runs nothing")
-    .option('--json', 'print a JSON summary')
-    .action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; status?: boolean; json?: boolean }) => {
+    .option('--json', 'print a JSON summary');
+  addSlurmOptions(command).action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; status?: boolean; json?: boolean } & SlurmCliOptions) => {
       const budget = parseBudget(options.budget, '--budget');
       const findings = selectFindings(options.finding, await discoverFindings());
+      if (options.resubmitFailed && (!options.status || options.executor !== 'slurm')) throw new InvalidInputError('--resubmit-failed goes with --status --executor slurm');
       if (options.status) {
-        await printStatus(findings, budget, planWorkers(options.jobs, Infinity).jobs, options.json);
+        // Resubmitting, the submission is the command's result (stdout, --json); the status goes to stderr.
+        await printStatus(findings, budget, planWorkers(options.jobs, Infinity).jobs, { ...(options.json ? { json: true } : {}), ...(options.resubmitFailed ? { toStderr: true } : {}) });
+        if (options.resubmitFailed) await reproduceOnSlurm(findings, budget, options, options.json);
+        return;
+      }
+      if (options.executor === 'slurm') {
+        await reproduceOnSlurm(findings, budget, options, options.json);
         return;
       }
       if (options.out !== undefined) checkWritableDir(options.out, '--out');
@@ -68,31 +76,20 @@ export function registerReproduceCommand(program: Command): void {
     });
 }
 
-async function printStatus(findings: readonly Finding[], budget: Budget, jobs: number, json: boolean | undefined): Promise<void> {
+/** How far each finding is, from MLflow: the command's output, or (`toStderr`, before a resubmission) a note on stderr. */
+async function printStatus(findings: readonly Finding[], budget: Budget, jobs: number, options: { json?: boolean; toStderr?: boolean }): Promise<void> {
   const client = await trackingClient();
   const statuses: FindingStatus[] = [];
   for (const finding of findings) statuses.push(await findingStatus(finding, budget, client, { jobs: finding.parallel ? jobs : 1 }));
-  emit(json, { budget, mlflow_url: client.url, findings: statuses }, () =>
-    [
-      ...statuses.map((s) => {
-        const pace = s.meanRunSeconds === null ? 'no run finished yet, so no ETA' : `${formatSeconds(s.meanRunSeconds)} per finished run; ETA ${formatSeconds(s.etaSeconds as number)} with ${s.jobs} job(s)`;
-        return `${s.finding} (${budget}): ${s.finished}/${s.planned} finished, ${s.running} running (or interrupted), ${s.failed} failed, ${s.notStarted} not started; ${pace}`;
-      }),
-      `MLflow UI: ${client.url}`,
-    ].join('\n'),
-  );
-}
-
-/** Check where runs go before any work, and say it: a refused tracking URI fails now, not after the first run. */
-export async function announceTrackingTarget(command: string): Promise<TrackingCheck> {
-  const tracking = await checkTrackingTarget();
-  process.stderr.write(`fsnas ${command}: ${describeTrackingCheck(tracking)}${tracking.reachable ? ' (runs appear there as they are logged)' : ''}\n`);
-  return tracking;
-}
-
-/** The tags every computing run carries: its results depend on the engine and on its thread count. */
-export function computeEngineTags(engine: BackendInfo, threads: number): Record<string, string> {
-  return { 'fsnas.backend': engine.name, 'fsnas.engine': engine.version, 'fsnas.threads': String(threads) };
+  const text = [
+    ...statuses.map((s) => {
+      const pace = s.meanRunSeconds === null ? 'no run finished yet, so no ETA' : `${formatSeconds(s.meanRunSeconds)} per finished run; ETA ${formatSeconds(s.etaSeconds as number)} with ${s.jobs} job(s)`;
+      return `${s.finding} (${budget}): ${s.finished}/${s.planned} finished, ${s.running} running (or interrupted), ${s.failed} failed, ${s.notStarted} not started; ${pace}`;
+    }),
+    `MLflow UI: ${client.url}`,
+  ].join('\n');
+  if (options.toStderr) process.stderr.write(`${text}\n`);
+  else emit(options.json, { budget, mlflow_url: client.url, findings: statuses }, () => text);
 }
 
 /** The hidden worker of `reproduce --jobs N`: computes one planned run (a JSON WorkerTask) and writes its result file; never logs to MLflow. */

@@ -3,7 +3,7 @@ import { discoverFindings, findFinding, planEntries, runFinding, selectPlannedRu
 import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit } from '../cli-kit';
-import { announceTrackingTarget, computeEngineTags } from './reproduce';
+import { announceTrackingTarget, computeEngineTags } from './run-context';
 
 /**
  * `fsnas run <finding> --run <index|key|name>`: exactly one planned run of a finding, through the

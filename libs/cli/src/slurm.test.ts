@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workspaceRoot } from '@fsnas/core';
+import { queuedTasks, slurm } from '@fsnas/experiments';
+import { MlflowClient, SERVER_HOOK_TIMEOUT_MS, TAG_RUN_KEY, startTestServer, type TestServer } from '@fsnas/tracking';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFsnasWithEnv } from './testing';
+
+// The cluster path against a real Slurm: Debian's slurm-wlm as a one-node cluster on this machine
+// (tools/slurm/local-cluster.sh), brought up here when it is not up already. Where it cannot start
+// (not root, Slurm not installed) the tests are skipped with the script's reason printed.
+const CLUSTER = join(workspaceRoot(), 'tools', 'slurm', 'local-cluster.sh');
+const wasUp = spawnSync('bash', [CLUSTER, 'status'], { encoding: 'utf8' }).status === 0;
+const bringUp = wasUp ? { status: 0, stderr: '' } : spawnSync('bash', [CLUSTER, 'up'], { encoding: 'utf8' });
+const conf = spawnSync('bash', [CLUSTER, 'env'], { encoding: 'utf8' }).stdout.trim().replace(/^export SLURM_CONF=/, '');
+if (bringUp.status !== 0) process.stdout.write(`slurm tests skipped: the local cluster did not start: ${bringUp.stderr.trim()}\n`);
+process.env['SLURM_CONF'] = conf;
+
+let server: TestServer;
+let shared: string;
+let dataDir: string;
+beforeAll(async () => {
+  if (bringUp.status !== 0) return;
+  server = await startTestServer('fsnas-slurm-test-');
+  shared = mkdtempSync(join(tmpdir(), 'fsnas-slurm-shared-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'fsnas-slurm-data-'));
+}, SERVER_HOOK_TIMEOUT_MS);
+afterAll(async () => {
+  await server?.stop();
+  for (const dir of [shared, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (!wasUp && bringUp.status === 0) spawnSync('bash', [CLUSTER, 'down']);
+}, 60_000);
+
+const submit = (...args: string[]) =>
+  runFsnasWithEnv({ FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: server.url, SLURM_CONF: conf }, 'reproduce', '--budget', 'smoke', '--executor', 'slurm', '--shared-dir', shared, '--cpus-per-task', '1', '--json', ...args);
+
+interface Report {
+  submitted: number;
+  skipped: number;
+  queued: number;
+  jobs: string[];
+  arrays: { finding: string; job: string; runs: number[]; after: string[] }[];
+}
+
+async function drained(jobs: readonly string[], timeoutMs = 240_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (queuedTasks(jobs).length > 0) {
+    if (Date.now() > end) throw new Error(`jobs ${jobs.join(', ')} still queued after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Every run of an experiment, by run key: each planned run must be there exactly once. */
+async function runsByKey(experiment: string) {
+  const client = new MlflowClient(server.url);
+  const found = await client.getExperimentByName(experiment);
+  const runs = found ? await client.searchRuns({ experimentIds: [found.experimentId] }) : [];
+  const byKey = new Map<string, typeof runs>();
+  for (const run of runs) {
+    const key = run.tags.find((t) => t.key === TAG_RUN_KEY)?.value as string;
+    byKey.set(key, [...(byKey.get(key) ?? []), run]);
+  }
+  return byKey;
+}
+
+describe.skipIf(bringUp.status !== 0)('reproduce --executor slurm on a local one-node cluster', () => {
+  it('runs the smoke grid of F3 (and the splits stage it requires first) as job arrays: every planned run exactly once, and a second submission submits nothing', async () => {
+    const first = await submit('--finding', 'F3');
+    expect(first.status, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as Report;
+    expect(report.arrays.map((a) => [a.finding, a.runs.length])).toEqual([
+      ['splits', 3],
+      ['F3-distribution', 6],
+    ]);
+    // F3 waits for the splits array, by a Slurm dependency.
+    expect(report.arrays[1]?.after).toEqual([report.arrays[0]?.job]);
+    expect(report).toMatchObject({ submitted: 9, skipped: 0, queued: 0 });
+    await drained(report.jobs);
+    for (const [experiment, planned] of [['splits', 3], ['F3-distribution', 6]] as const) {
+      const byKey = await runsByKey(experiment);
+      expect(byKey.size).toBe(planned);
+      for (const runs of byKey.values()) expect(runs.map((r) => r.info.status)).toEqual(['FINISHED']);
+    }
+    const script = readFileSync(readdirSync(join(shared, 'slurm', 'scripts')).map((f) => join(shared, 'slurm', 'scripts', f)).find((f) => f.includes('F3-distribution')) as string, 'utf8');
+    expect(script).toContain('#SBATCH --array=0-5');
+    expect(script).toContain('--run "${RUNS[$SLURM_ARRAY_TASK_ID]}"');
+
+    const again = await submit('--finding', 'F3');
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ submitted: 0, skipped: 9, queued: 0, jobs: [] });
+  }, 300_000);
+
+  it('resumes a task cancelled mid-run (scancel) when --resubmit-failed submits what is not FINISHED, with no duplicate run', async () => {
+    const first = await submit('--finding', 'F2a');
+    expect(first.status, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as Report;
+    expect(report.submitted).toBe(2);
+    const job = report.jobs[0] as string;
+    // Cancel task 0 once its search has checkpointed an epoch (searches checkpoint every epoch).
+    const checkpoints = join(shared, 'checkpoints', 'f2a-collapse');
+    const end = Date.now() + 120_000;
+    while (!(existsSync(checkpoints) && readdirSync(checkpoints).some((f) => f.includes('-full-') && f.endsWith('.ckpt')))) {
+      if (Date.now() > end) throw new Error('task 0 never checkpointed');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    slurm('scancel', [`${job}_0`]);
+    await drained([job]);
+    const cut = await runsByKey('F2a-collapse');
+    const interrupted = [...cut.values()].flat().filter((r) => r.info.status !== 'FINISHED');
+    expect(interrupted).toHaveLength(1);
+
+    const resubmitted = await submit('--finding', 'F2a', '--status', '--resubmit-failed');
+    expect(resubmitted.status, resubmitted.stderr).toBe(0);
+    const second = JSON.parse(resubmitted.stdout) as Report;
+    expect(second).toMatchObject({ submitted: 1, skipped: 1 });
+    await drained(second.jobs);
+    const after = await runsByKey('F2a-collapse');
+    expect(after.size).toBe(2);
+    for (const runs of after.values()) expect(runs.map((r) => r.info.status)).toEqual(['FINISHED']);
+    // The same MLflow run, resumed: not a second one.
+    expect([...after.values()].flat().map((r) => r.info.runId)).toContain(interrupted[0]?.info.runId);
+    const log = readFileSync(join(shared, 'slurm', 'logs', `fsnas-F2a-collapse-smoke-${second.jobs[0]}_0.out`), 'utf8');
+    expect(log).toMatch(/resumed and finished/);
+  }, 300_000);
+});
