@@ -15,6 +15,11 @@ export interface LocalServerOptions {
   readonly port?: number;
   /** How long to wait for /health; the very first start creates the database and is slow. */
   readonly timeoutMs?: number;
+  /**
+   * Address to listen on, recorded for later starts: 127.0.0.1 (default, this machine only), or
+   * 0.0.0.0 on a cluster's login node, so array tasks on other nodes reach it.
+   */
+  readonly host?: string;
 }
 
 export interface LocalServerStatus {
@@ -35,7 +40,11 @@ interface ServerRecord {
   readonly url: string;
   readonly startedAt: string;
   readonly log: string;
+  /** The listening address, when not 127.0.0.1 (absent in records written before it could change). */
+  readonly host?: string;
 }
+
+const LOOPBACK_HOST = '127.0.0.1';
 
 export function mlflowDir(dataDir: string = writableDataDir()): string {
   return join(dataDir, 'mlflow');
@@ -145,7 +154,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   try {
     const previous = readRecord(dataDir);
     const status = await localServerStatus({ dataDir });
-    if (status.running && status.url && status.pid !== undefined && (options.port === undefined || options.port === previous?.port)) {
+    const host = options.host ?? previous?.host ?? LOOPBACK_HOST;
+    if (status.running && status.url && status.pid !== undefined && (options.port === undefined || options.port === previous?.port) && host === (previous?.host ?? LOOPBACK_HOST)) {
       return { url: status.url, pid: status.pid, alreadyRunning: true };
     }
     // Alive but not healthy (stuck), or asked to move to another port: stop the whole group first.
@@ -163,7 +173,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const logFd = openSync(log, 'a');
     const args = [
       'server',
-      '--host', '127.0.0.1',
+      '--host', host,
       '--port', String(port),
       '--workers', '1',
       '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`,
@@ -184,7 +194,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     let exited: number | null | undefined;
     child.on('exit', (code) => (exited = code));
     child.unref();
-    writeRecord(dataDir, { pid, port, url, startedAt: new Date().toISOString(), log });
+    writeRecord(dataDir, { pid, port, url, startedAt: new Date().toISOString(), log, ...(host !== LOOPBACK_HOST ? { host } : {}) });
     const deadline = Date.now() + timeoutMs;
     while (!(await isHealthy(url))) {
       if (exited !== undefined) {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { FsnasError } from '@fsnas/core';
 import { MlflowClient, authorizationFromEnv, checkTrackingTarget, localServerStatus, startLocalServer, stopLocalServer, syncJournals } from '@fsnas/tracking';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -18,14 +19,17 @@ export function registerMlflowCommand(program: Command): void {
     .command('up')
     .description('start the local MLflow server (sqlite store and artifacts under data/mlflow/) and print the UI URL; a running one is reused')
     .option('--port <n>', 'serve on this port from now on (recorded in data/mlflow/server.json); default: the recorded port, else a free one chosen once', parsePort)
+    .option('--host <addr>', "listen on this address from now on (recorded): 127.0.0.1 (default) or 0.0.0.0 on a cluster's login node, so array tasks on other nodes reach it")
     .option('--json', 'print {"running": true, "url": ..., "pid": ..., "already_running": bool}')
-    .action(async (options: { port?: number; json?: boolean }) => {
+    .action(async (options: { port?: number; host?: string; json?: boolean }) => {
       const started = Date.now();
-      const { url, pid, alreadyRunning } = await startLocalServer(options.port === undefined ? {} : { port: options.port });
+      const { url, pid, alreadyRunning } = await startLocalServer({ ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) });
+      const listening = options.host !== undefined && options.host !== '127.0.0.1' ? [`listening on ${options.host}: other machines reach it at http://${hostname()}:${new URL(url).port} (set that as MLFLOW_TRACKING_URI)`] : [];
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       emit(options.json, { running: true, url, pid, already_running: alreadyRunning }, () =>
         [
           alreadyRunning ? `MLflow is already running: ${url} (pid ${pid})` : `MLflow UI: ${url} (pid ${pid}, started in ${seconds}s)`,
+          ...listening,
           ...(process.env['MLFLOW_TRACKING_URI'] ? [`note: MLFLOW_TRACKING_URI is set, so fsnas logs to ${process.env['MLFLOW_TRACKING_URI']}, not here`] : []),
         ].join('\n'),
       );

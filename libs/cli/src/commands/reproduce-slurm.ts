@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidInputError, checkWritableDir, type Budget } from '@fsnas/core';
-import { submitToSlurm, trackingClient, type Finding, type SbatchResources, type SlurmSubmitReport } from '@fsnas/experiments';
+import { slurmTimeSeconds, submitToSlurm, trackingClient, type Finding, type SbatchResources, type SlurmSubmitReport } from '@fsnas/experiments';
 import { Option, type Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { announceTrackingTarget } from './run-context';
@@ -57,9 +57,17 @@ export async function reproduceOnSlurm(findings: readonly Finding[], budget: Bud
   emit(json, { submitted: report.submitted, skipped: report.skipped, queued: report.queued, jobs: report.jobs, arrays: report.arrays.map(({ script: _script, ...a }) => a) }, () =>
     [
       ...(options.dryRun ? report.arrays.map((a) => `# ${a.scriptPath}${a.after.length > 0 ? ` (after ${a.after.join(', ')})` : ''}\n${a.script}`) : []),
-      ...report.arrays.map((a) => `${a.finding}: ${a.runs.length} task(s)${a.job ? `, job ${a.job}` : ' (dry run: not submitted)'}${a.after.length > 0 ? `, after job(s) ${a.after.join(', ')}` : ''}`),
+      ...report.arrays.map((a) => `${a.finding}: ${a.runs.length} task(s)${a.job ? `, job ${a.job}` : ' (dry run: not submitted)'}${a.after.length > 0 ? `, after job(s) ${a.after.join(', ')}` : a.requires.length > 0 && !a.job ? `, after the arrays of ${a.requires.join(', ')}` : ''}${reservation(a.runs.length, options)}`),
       `${options.dryRun ? 'would submit' : 'submitted'} ${report.submitted} task(s); ${report.skipped} run(s) already FINISHED; ${report.queued} still queued or running`,
     ].join('\n'),
   );
   return report;
+}
+
+/** What an array may reserve at most: its tasks × the --time limit, in GPU-hours when it asks for GPUs. */
+function reservation(tasks: number, options: SlurmCliOptions): string {
+  if (options.time === undefined) return '';
+  const hours = (tasks * slurmTimeSeconds(options.time)) / 3600;
+  const gpus = /gpu(?::[^:,]+)?:(\d+)/.exec(options.gres ?? '')?.[1];
+  return gpus ? `; at most ${(hours * Number(gpus)).toFixed(0)} GPU-hours (${tasks} × ${options.time} × ${gpus} GPU)` : `; at most ${hours.toFixed(0)} task-hours (${tasks} × ${options.time})`;
 }

@@ -1,4 +1,4 @@
-import type { Budget } from '@fsnas/core';
+import { InvalidInputError, type Budget } from '@fsnas/core';
 
 /** What sbatch is asked for every array task; each maps to the sbatch option of the same name. */
 export interface SbatchResources {
@@ -31,6 +31,21 @@ export interface ArrayJob {
   readonly resources: SbatchResources;
   /** Chunk i of n, when the plan is split at the cluster's MaxArraySize. */
   readonly chunk: { readonly index: number; readonly of: number };
+}
+
+/**
+ * Seconds of an sbatch --time limit: `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M` or `D-H:M:S`; what a task
+ * may run at most, so tasks × limit bounds what an array reserves.
+ */
+export function slurmTimeSeconds(text: string): number {
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(text.trim());
+  if (!m) throw new InvalidInputError(`--time '${text}' is not a Slurm time (M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)`);
+  const [, d, a, b, c] = m;
+  const n = (x: string | undefined) => (x === undefined ? 0 : Number(x));
+  if (d !== undefined) return n(d) * 86_400 + n(a) * 3600 + n(b) * 60 + n(c);
+  if (c !== undefined) return n(a) * 3600 + n(b) * 60 + n(c);
+  if (b !== undefined) return n(a) * 60 + n(b);
+  return n(a) * 60;
 }
 
 /** Single-quoted for bash: the script names paths verbatim, whatever they contain. */

@@ -29,6 +29,8 @@ export interface SubmittedArray {
   readonly script: string;
   /** Jobs it waits for (`--dependency=afterok:…`): the arrays of the findings it requires. */
   readonly after: readonly string[];
+  /** The findings it requires (whose arrays, in a dry run, it would wait for). */
+  readonly requires: readonly string[];
 }
 
 export interface SlurmSubmitReport {
@@ -145,7 +147,7 @@ export async function submitToSlurm(findings: readonly Finding[], client: Mlflow
         appendFileSync(recordFile(options.shared), `${JSON.stringify({ job: id, finding: finding.id, budget: options.budget, runs: job.runs } satisfies SubmissionRecord)}\n`);
         jobsOf.set(finding.id, [...(jobsOf.get(finding.id) ?? []), id]);
       }
-      arrays.push({ finding: finding.id, job: id, runs: job.runs, scriptPath, script, after });
+      arrays.push({ finding: finding.id, job: id, runs: job.runs, scriptPath, script, after, requires: finding.requires ?? [] });
     }
   }
   return { submitted: arrays.reduce((n, a) => n + a.runs.length, 0), skipped, queued, jobs: arrays.flatMap((a) => (a.job === null ? [] : [a.job])), arrays };
