@@ -1,5 +1,5 @@
 import { BUDGETS, InvalidInputError, checkWritableDir, formatSeconds, parseBudget, type Budget } from '@fsnas/core';
-import { discoverFindings, executeWorkerTask, findingStatus, planWorkers, runFinding, selectFindings, trackingClient, type Finding, type FindingReport, type FindingStatus, type WorkerTask } from '@fsnas/experiments';
+import { discoverFindings, executeWorkerTask, findFinding, findingStatus, planWorkers, runFinding, selectFindings, trackingClient, type Finding, type FindingReport, type FindingStatus, type WorkerTask } from '@fsnas/experiments';
 import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
@@ -99,7 +99,7 @@ function registerReproduceWorker(program: Command): void {
     .argument('<task>', 'the WorkerTask as JSON')
     .action(async (text: string) => {
       const task = JSON.parse(text) as WorkerTask;
-      const [finding] = selectFindings(task.finding, await discoverFindings());
-      await executeWorkerTask(finding as NonNullable<typeof finding>, task);
+      // The task's own finding, not what --finding would add to it (a required splits stage comes first there).
+      await executeWorkerTask(findFinding(task.finding, await discoverFindings()), task);
     });
 }
