@@ -23,8 +23,11 @@ const reproduceArgs = ['reproduce', '--finding', 'F2', '--budget', 'smoke', '--j
 
 interface Report {
   mlflow_url: string;
-  findings: { runs: { name: string; run_id: string; status: 'finished' | 'skipped'; resumed?: boolean }[] }[];
+  findings: { finding: string; runs: { name: string; run_id: string; status: 'finished' | 'skipped'; resumed?: boolean }[] }[];
 }
+
+/** F2's runs in a reproduce report (the splits stage it requires is reported first). */
+const f2Runs = (report: Report) => report.findings.find((f) => f.finding === F2)!.runs;
 
 /** `fsnas reproduce` as a child we can watch (its stderr) and kill. */
 function start(dataDir: string, ...extra: string[]): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
@@ -68,14 +71,14 @@ describe('fsnas reproduce --jobs', () => {
   it('--jobs 1 computes the F2 smoke searches in this process', async () => {
     const r = await runFsnasWithEnv({ ...env(serialDir), FSNAS_THREADS: '1' }, ...reproduceArgs, '--jobs', '1');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 worker\(s\) × 1 thread\(s\) for the F2-oneshot-on-splits runs/);
+    expect(r.stderr).toMatch(/1 worker\(s\) × 1 thread\(s\) for the splits, F2-oneshot-on-splits runs/);
     // The engine line comes first, as in every computing command, and the engine is on every run.
     const engine = /^fsnas: tfjs backend (\S+) \[auto\] \((.+?), 1 thread/m.exec(r.stderr);
     expect(engine, r.stderr).not.toBeNull();
     const report = JSON.parse(r.stdout) as Report;
     serial = await snapshotExperiment(new MlflowClient(report.mlflow_url), F2);
     for (const run of serial) expect(run.tags).toMatchObject({ 'fsnas.backend': engine![1], 'fsnas.engine': engine![2], 'fsnas.threads': '1' });
-    expect(serial.map((s) => [s.name, s.status])).toEqual(report.findings[0]!.runs.map((run) => [`${run.name} [smoke]`, 'FINISHED']).sort((a, b) => a[0]!.localeCompare(b[0]!)));
+    expect(serial.map((s) => [s.name, s.status])).toEqual(f2Runs(report).map((run) => [`${run.name} [smoke]`, 'FINISHED']).sort((a, b) => a[0]!.localeCompare(b[0]!)));
     expect(serial).toHaveLength(6);
   }, SERVER_HOOK_TIMEOUT_MS);
 
@@ -118,7 +121,7 @@ describe('fsnas reproduce --jobs', () => {
     const last = await runFsnasWithEnv(env(parallelDir), ...reproduceArgs, '--jobs', '2');
     expect(last.status, last.stderr).toBe(0);
     const report = JSON.parse(last.stdout) as Report;
-    for (const run of report.findings[0]!.runs) {
+    for (const run of f2Runs(report)) {
       const before = afterWorkerKill.find((r) => r.name === `${run.name} [smoke]`);
       if (before?.status === 'FINISHED') expect([run.status, run.run_id], run.name).toEqual(['skipped', before.runId]);
       else expect(run.status, run.name).toBe('finished');
