@@ -77,6 +77,12 @@ describe.skipIf(bringUp.status !== 0)('reproduce --executor slurm on a local one
     // F3 waits for the splits array, by a Slurm dependency.
     expect(report.arrays[1]?.after).toEqual([report.arrays[0]?.job]);
     expect(report).toMatchObject({ submitted: 9, skipped: 0, queued: 0 });
+    // While the splits array runs, F3's tasks wait in the queue: the status joins MLflow with squeue.
+    const status = await runFsnasWithEnv({ FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: server.url, SLURM_CONF: conf }, 'reproduce', '--budget', 'smoke', '--finding', 'F3', '--status', '--executor', 'slurm', '--shared-dir', shared, '--json');
+    expect(status.status, status.stderr).toBe(0);
+    const f3 = (JSON.parse(status.stdout) as { findings: { finding: string; finished: number; slurm: { pending: number; running: number } }[] }).findings.find((f) => f.finding === 'F3-distribution');
+    expect(f3?.finished).toBe(0);
+    expect((f3?.slurm.pending ?? 0) + (f3?.slurm.running ?? 0)).toBe(6);
     await drained(report.jobs);
     for (const [experiment, planned] of [['splits', 3], ['F3-distribution', 6]] as const) {
       const byKey = await runsByKey(experiment);

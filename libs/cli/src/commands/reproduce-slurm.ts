@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidInputError, checkWritableDir, type Budget } from '@fsnas/core';
-import { slurmTimeSeconds, submitToSlurm, trackingClient, type Finding, type SbatchResources, type SlurmSubmitReport } from '@fsnas/experiments';
+import { queuedRuns, slurmTimeSeconds, submitToSlurm, trackingClient, type QueuedRuns, type Finding, type SbatchResources, type SlurmSubmitReport } from '@fsnas/experiments';
 import { Option, type Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { announceTrackingTarget } from './run-context';
@@ -37,10 +37,19 @@ export function addSlurmOptions(command: Command): Command {
     .option('--resubmit-failed', 'slurm, with --status: then submit a new array of what is not FINISHED and not queued (failed, cancelled, interrupted, never started)');
 }
 
+function sharedDir(options: SlurmCliOptions): string {
+  if (options.sharedDir === undefined) throw new InvalidInputError('--executor slurm needs --shared-dir <dir>: a folder every node sees, for checkpoints, split trees and caches');
+  return resolve(options.sharedDir);
+}
+
+/** The runs with an array task in the queue, per finding (for `--status --executor slurm`). */
+export function slurmQueue(options: SlurmCliOptions, budget: Budget): Map<string, QueuedRuns> {
+  return queuedRuns(sharedDir(options), budget);
+}
+
 /** Submit the findings to Slurm (or, with --dry-run, print the scripts) and report what was submitted. */
 export async function reproduceOnSlurm(findings: readonly Finding[], budget: Budget, options: SlurmCliOptions, json: boolean | undefined): Promise<SlurmSubmitReport> {
-  if (options.sharedDir === undefined) throw new InvalidInputError('--executor slurm needs --shared-dir <dir>: a folder every node sees, for checkpoints, split trees and caches');
-  const shared = resolve(options.sharedDir);
+  const shared = sharedDir(options);
   checkWritableDir(shared, '--shared-dir');
   const tracking = await announceTrackingTarget('reproduce');
   const resources: SbatchResources = {

@@ -1,12 +1,12 @@
 import { BUDGETS, InvalidInputError, checkWritableDir, formatSeconds, parseBudget, type Budget } from '@fsnas/core';
-import { discoverFindings, executeWorkerTask, findFinding, findingStatus, planWorkers, runFinding, selectFindings, trackingClient, type Finding, type FindingReport, type FindingStatus, type WorkerTask } from '@fsnas/experiments';
+import { discoverFindings, executeWorkerTask, findFinding, findingStatus, planWorkers, runFinding, selectFindings, trackingClient, type Finding, type FindingReport, type FindingStatus, type QueuedRuns, type WorkerTask } from '@fsnas/experiments';
 import { initBackend } from '@fsnas/nn';
 import type { Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { paperBudgetWarning } from './search';
 import { REPRODUCE_WORKER, reproduceWorkers } from '../fsnas-worker';
 import { announceTrackingTarget, computeEngineTags } from './run-context';
-import { addSlurmOptions, reproduceOnSlurm, type SlurmCliOptions } from './reproduce-slurm';
+import { addSlurmOptions, reproduceOnSlurm, slurmQueue, type SlurmCliOptions } from './reproduce-slurm';
 
 /** `fsnas reproduce`: the main job — run the paper's findings and log them to MLflow. */
 export function registerReproduceCommand(program: Command): void {
@@ -30,7 +30,8 @@ export function registerReproduceCommand(program: Command): void {
       if (options.resubmitFailed && (!options.status || options.executor !== 'slurm')) throw new InvalidInputError('--resubmit-failed goes with --status --executor slurm');
       if (options.status) {
         // Resubmitting, the submission is the command's result (stdout, --json); the status goes to stderr.
-        await printStatus(findings, budget, planWorkers(options.jobs, Infinity).jobs, { ...(options.json ? { json: true } : {}), ...(options.resubmitFailed ? { toStderr: true } : {}) });
+        const queue = options.executor === 'slurm' ? slurmQueue(options, budget) : undefined;
+        await printStatus(findings, budget, planWorkers(options.jobs, Infinity).jobs, { ...(options.json ? { json: true } : {}), ...(options.resubmitFailed ? { toStderr: true } : {}), ...(queue ? { queue } : {}) });
         if (options.resubmitFailed) await reproduceOnSlurm(findings, budget, options, options.json);
         return;
       }
@@ -77,14 +78,19 @@ export function registerReproduceCommand(program: Command): void {
 }
 
 /** How far each finding is, from MLflow: the command's output, or (`toStderr`, before a resubmission) a note on stderr. */
-async function printStatus(findings: readonly Finding[], budget: Budget, jobs: number, options: { json?: boolean; toStderr?: boolean }): Promise<void> {
+async function printStatus(findings: readonly Finding[], budget: Budget, jobs: number, options: { json?: boolean; toStderr?: boolean; queue?: Map<string, QueuedRuns> }): Promise<void> {
   const client = await trackingClient();
-  const statuses: FindingStatus[] = [];
-  for (const finding of findings) statuses.push(await findingStatus(finding, budget, client, { jobs: finding.parallel ? jobs : 1 }));
+  const statuses: (FindingStatus & { slurm?: { pending: number; running: number } })[] = [];
+  for (const finding of findings) {
+    const status = await findingStatus(finding, budget, client, { jobs: finding.parallel ? jobs : 1 });
+    const states = [...(options.queue?.get(finding.id)?.runs.values() ?? [])];
+    statuses.push(options.queue ? { ...status, slurm: { pending: states.filter((s) => s === 'PENDING').length, running: states.filter((s) => s !== 'PENDING').length } } : status);
+  }
   const text = [
     ...statuses.map((s) => {
       const pace = s.meanRunSeconds === null ? 'no run finished yet, so no ETA' : `${formatSeconds(s.meanRunSeconds)} per finished run; ETA ${formatSeconds(s.etaSeconds as number)} with ${s.jobs} job(s)`;
-      return `${s.finding} (${budget}): ${s.finished}/${s.planned} finished, ${s.running} running (or interrupted), ${s.failed} failed, ${s.notStarted} not started; ${pace}`;
+      const queue = s.slurm ? `; Slurm: ${s.slurm.pending} task(s) pending, ${s.slurm.running} running` : '';
+      return `${s.finding} (${budget}): ${s.finished}/${s.planned} finished, ${s.running} running (or interrupted), ${s.failed} failed, ${s.notStarted} not started; ${pace}${queue}`;
     }),
     `MLflow UI: ${client.url}`,
   ].join('\n');

@@ -63,6 +63,29 @@ function readRecords(shared: string): SubmissionRecord[] {
     .map((line) => JSON.parse(line) as SubmissionRecord);
 }
 
+/** A finding's planned runs that have an array task in the queue, with its state, and those array jobs. */
+export interface QueuedRuns {
+  /** Plan index → the task's Slurm state (PENDING, RUNNING, …). */
+  readonly runs: Map<number, string>;
+  readonly jobs: Set<string>;
+}
+
+/** Per finding, the planned runs whose array task is pending or running: the submission record joined with squeue. */
+export function queuedRuns(shared: string, budget: Budget): Map<string, QueuedRuns> {
+  const byJob = new Map(readRecords(shared).filter((r) => r.budget === budget).map((r) => [r.job, r]));
+  const out = new Map<string, QueuedRuns>();
+  for (const task of queuedTasks([...byJob.keys()])) {
+    const record = byJob.get(task.job);
+    const run = record?.runs[task.task];
+    if (!record || run === undefined) continue;
+    const entry = out.get(record.finding) ?? { runs: new Map<number, string>(), jobs: new Set<string>() };
+    entry.runs.set(run, task.state);
+    entry.jobs.add(task.job);
+    out.set(record.finding, entry);
+  }
+  return out;
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /**
@@ -100,19 +123,7 @@ export async function submitToSlurm(findings: readonly Finding[], client: Mlflow
     size = maxArraySize();
   });
   if (slurmHere) checkTrackingForCluster(options.trackingUri, nodes);
-  const records = readRecords(options.shared).filter((r) => r.budget === options.budget);
-  const inFlight = new Set<string>();
-  const flightJobs = new Map<string, Set<string>>();
-  if (slurmHere) {
-    const byJob = new Map(records.map((r) => [r.job, r]));
-    for (const task of queuedTasks([...byJob.keys()])) {
-      const record = byJob.get(task.job);
-      const run = record?.runs[task.task];
-      if (!record || run === undefined) continue;
-      inFlight.add(`${record.finding}\u0000${run}`);
-      flightJobs.set(record.finding, (flightJobs.get(record.finding) ?? new Set()).add(task.job));
-    }
-  }
+  const queue = slurmHere ? queuedRuns(options.shared, options.budget) : new Map<string, QueuedRuns>();
   // sbatch does not create the folder of --output: a missing one loses every task's log.
   for (const dir of ['scripts', 'logs']) mkdirSync(join(options.shared, 'slurm', dir), { recursive: true });
   const arrays: SubmittedArray[] = [];
@@ -124,9 +135,10 @@ export async function submitToSlurm(findings: readonly Finding[], client: Mlflow
     const status = await findingStatus(finding, options.budget, client, { jobs: 1 });
     skipped += status.finished;
     const open = status.runs.filter((r) => r.state !== 'finished');
-    const todo = open.filter((r) => !inFlight.has(`${finding.id}\u0000${r.index}`)).map((r) => r.index);
+    const inQueue = queue.get(finding.id)?.runs ?? new Map<number, string>();
+    const todo = open.filter((r) => !inQueue.has(r.index)).map((r) => r.index);
     queued += open.length - todo.length;
-    const after = [...new Set((finding.requires ?? []).flatMap((id) => [...(jobsOf.get(id) ?? []), ...(flightJobs.get(id) ?? [])]))];
+    const after = [...new Set((finding.requires ?? []).flatMap((id) => [...(jobsOf.get(id) ?? []), ...(queue.get(id)?.jobs ?? [])]))];
     const chunks = Math.ceil(todo.length / size);
     for (let c = 0; c < chunks; c++) {
       const job: ArrayJob = {
