@@ -105,7 +105,7 @@ SUPERVISOR
 
 down() {
   # Jobs first (their steps run under slurmd), then the daemons, then their supervisor.
-  ask scancel --full --user=root >/dev/null || true
+  if alive slurmctld; then ask scancel --full --user=root >/dev/null || true; fi
   for d in slurmd slurmctld munged supervisor; do
     if alive "$d"; then kill "$(cat "$DIR/$d.pid")" 2>/dev/null || true; fi
   done
