@@ -35,6 +35,14 @@ describe('bad input is a typed error', () => {
     [['split', '--metric', 'synflow', '--out', at('a-folder')], 1, 'is a directory; give a file path'],
     [['analyze', 'figures', '--source', 'paper', '--dataset', 'cifar10', '--no-png', '--out', '/proc/fsnas/figs'], 1, "--out: cannot write to '/proc/fsnas/figs'"],
     [['arch', '99999999999999999999'], 1, '"99999999999999999999"'],
+    // one planned run, and the cluster executor: each bad value named before anything is submitted
+    [['run', 'F3', '--budget', 'smoke', '--run', '99'], 1, 'F3-distribution (smoke) plans 6 run(s), indices 0–5; got index 99'],
+    [['run', 'F3', '--budget', 'smoke', '--run', 'cifar10/nothing'], 1, "plans no run with index, run key or name 'cifar10/nothing'"],
+    [['run', 'F9', '--list'], 1, "F9"],
+    [['reproduce', '--budget', 'smoke', '--executor', 'slurm'], 1, '--executor slurm needs --shared-dir <dir>'],
+    [['reproduce', '--budget', 'smoke', '--executor', 'slurm', '--shared-dir', at('a-folder'), '--time', '4h'], 1, "--time '4h' is not a Slurm time"],
+    [['reproduce', '--budget', 'smoke', '--executor', 'cloud'], 2, "argument 'cloud' is invalid"],
+    [['reproduce', '--budget', 'smoke', '--resubmit-failed'], 1, '--resubmit-failed goes with --status --executor slurm'],
     // one budget type (libs/core budget.ts): every budget flag names itself, the value and the choices
     [['reproduce', '--budget', 'huge'], 1, "fsnas: --budget must be one of smoke, laptop, medium, paper, got 'huge'"],
     [['search', '--algo', 'darts', '--mask', 'full', '--budget', 'tiny'], 1, "fsnas: --budget must be one of smoke, laptop, medium, paper, got 'tiny'"],

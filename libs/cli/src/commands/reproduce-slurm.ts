@@ -50,6 +50,8 @@ export function slurmQueue(options: SlurmCliOptions, budget: Budget): Map<string
 /** Submit the findings to Slurm (or, with --dry-run, print the scripts) and report what was submitted. */
 export async function reproduceOnSlurm(findings: readonly Finding[], budget: Budget, options: SlurmCliOptions, json: boolean | undefined): Promise<SlurmSubmitReport> {
   const shared = sharedDir(options);
+  // A malformed --time fails here, naming itself, not in sbatch after the first arrays went in.
+  if (options.time !== undefined) slurmTimeSeconds(options.time);
   checkWritableDir(shared, '--shared-dir');
   const tracking = await announceTrackingTarget('reproduce');
   const resources: SbatchResources = {
