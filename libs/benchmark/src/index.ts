@@ -3,3 +3,4 @@ export * from './stats';
 export * from './load';
 export * from './benchmark';
 export * from './schema';
+export * from './hw-model';

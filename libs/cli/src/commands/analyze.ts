@@ -11,7 +11,7 @@ import {
   type SplitCover,
   type SplitsByDataset,
 } from '@fsnas/analysis';
-import { Benchmark, isSetting, type Setting } from '@fsnas/benchmark';
+import { Benchmark, HW_DATASETS, HW_METRICS, fitDeviceCost, isSetting, type HwDataset, type Setting } from '@fsnas/benchmark';
 import { f1SplitDiversity } from '@fsnas/finding-f1-split-diversity';
 import { f3Distribution } from '@fsnas/finding-f3-distribution';
 import { f4Selection } from '@fsnas/finding-f4-selection';
@@ -174,6 +174,25 @@ export function registerAnalyzeCommand(program: Command): void {
         );
         return [`mean regret ± std (share of seeds with regret 0), ${ds}, ${f4.seeds.length} seeds`, header, ...body, ...f4.skipped.map((s) => `skipped: ${s}`)].join('\n');
       });
+    });
+
+  analyze
+    .command('hw-model')
+    .description('fit, per HW-NAS-Bench device column, an additive per-op cost model (a constant plus one cost per edge and op) by least squares on every measured architecture, and report its R² and mean absolute error')
+    .option('--dataset <dataset>', HW_DATASETS.join(' | '), 'cifar10')
+    .option('--json', 'print {"dataset", "models": [{"metric", "r2", "mae", "mean_cost", "rows", "intercept", "weights"}]}')
+    .action((options: { dataset: string; json?: boolean }) => {
+      if (!(HW_DATASETS as readonly string[]).includes(options.dataset)) throw new InvalidInputError(`--dataset must be one of ${HW_DATASETS.join(', ')}, got '${options.dataset}'`);
+      const dataset = options.dataset as HwDataset;
+      const bench = Benchmark.load();
+      const models = HW_METRICS.map((metric) => fitDeviceCost(bench, dataset, metric));
+      emit(options.json, { dataset, models: models.map(({ dataset: _d, ...m }) => m) }, () =>
+        [
+          `additive per-op cost models on HW-NAS-Bench, ${dataset} (cost = constant + one cost per edge and op; least squares on every measured architecture)`,
+          `${'metric'.padEnd(30)} ${'R²'.padStart(7)} ${'MAE'.padStart(10)} ${'mean cost'.padStart(10)} ${'MAE/mean'.padStart(9)} ${'rows'.padStart(6)}`,
+          ...models.map((m) => `${m.metric.padEnd(30)} ${m.r2.toFixed(4).padStart(7)} ${m.mae.toPrecision(4).padStart(10)} ${m.meanCost.toPrecision(4).padStart(10)} ${`${((100 * m.mae) / m.meanCost).toFixed(1)}%`.padStart(9)} ${String(m.rows).padStart(6)}`),
+        ].join('\n'),
+      );
     });
 
   analyze
