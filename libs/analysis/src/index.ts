@@ -6,3 +6,4 @@ export * from './splits';
 export * from './figures';
 export * from './render';
 export * from './tables';
+export * from './pareto';

@@ -20,6 +20,35 @@ interface LeafJson {
 }
 
 describe('fsnas analyze', () => {
+  it('pareto --json gives the global front and, per leaf of the chosen family, its front and its share of the global front', async () => {
+    const r = await fsnas('analyze', 'pareto', '--device', 'edgegpu_latency', '--dataset', 'cifar10', '--family', 'synflow', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { global_front: number[]; leaves: { leaf: number; front: number[]; global_points: number }[]; families: { family: string; leaves: { global_points: number }[] }[] };
+    expect(out.leaves.map((l) => l.leaf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(out.families.find((f) => f.family === 'synflow')?.leaves.map((l) => l.global_points)).toEqual(out.leaves.map((l) => l.global_points));
+    // The leaves partition the space: their global points are the global front, each counted once.
+    for (const family of out.families) expect(family.leaves.reduce((s, l) => s + l.global_points, 0)).toBe(out.global_front.length);
+    // A global-front point in a leaf is on that leaf's own front too.
+    const onLeafFronts = new Set(out.leaves.flatMap((l) => l.front));
+    expect(out.global_front.every((i) => onLeafFronts.has(i))).toBe(true);
+    const bad = await fsnas('analyze', 'pareto', '--device', 'edgegpu_speed', '--dataset', 'cifar10');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--device must be one of edgegpu_latency");
+  });
+
+  it('hw-model --json fits every device column and names its R² and MAE', async () => {
+    const r = await fsnas('analyze', 'hw-model', '--dataset', 'cifar100', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { dataset: string; models: { metric: string; r2: number; mae: number; rows: number; weights: number[][] }[] };
+    expect(out.dataset).toBe('cifar100');
+    expect(out.models.map((m) => m.metric)).toContain('fpga_energy');
+    for (const m of out.models) {
+      expect(m.weights).toHaveLength(6);
+      expect(m.r2).toBeGreaterThanOrEqual(0);
+      expect(m.mae).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('splits --source paper --json gives the documented per-leaf schema for every family', async () => {
     const r = await fsnas('analyze', 'splits', '--source', 'paper', '--dataset', 'cifar10', '--json');
     expect(r.status).toBe(0);

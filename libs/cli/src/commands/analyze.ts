@@ -5,13 +5,14 @@ import {
   checkSplitCover,
   paperSplits,
   splitCover,
+  splitFronts,
   writeFigures,
   type FamilyStats,
   type FigureSpec,
   type SplitCover,
   type SplitsByDataset,
 } from '@fsnas/analysis';
-import { Benchmark, HW_DATASETS, HW_METRICS, fitDeviceCost, isSetting, type HwDataset, type Setting } from '@fsnas/benchmark';
+import { Benchmark, HW_DATASETS, HW_METRICS, fitDeviceCost, isSetting, type HwDataset, type HwMetric, type Setting } from '@fsnas/benchmark';
 import { f1SplitDiversity } from '@fsnas/finding-f1-split-diversity';
 import { f3Distribution } from '@fsnas/finding-f3-distribution';
 import { f4Selection } from '@fsnas/finding-f4-selection';
@@ -174,6 +175,34 @@ export function registerAnalyzeCommand(program: Command): void {
         );
         return [`mean regret ± std (share of seeds with regret 0), ${ds}, ${f4.seeds.length} seeds`, header, ...body, ...f4.skipped.map((s) => `skipped: ${s}`)].join('\n');
       });
+    });
+
+  analyze
+    .command('pareto')
+    .description('the accuracy–cost Pareto front of the space on one HW-NAS-Bench device column and, per leaf of each split family, the leaf\'s front and how many global-front points it holds')
+    .requiredOption('--device <column>', HW_METRICS.join(' | '))
+    .requiredOption('--dataset <dataset>', DATASETS.join(' | '))
+    .option('--source <paper|file>', SOURCE_HELP, 'paper')
+    .option('--family <name>', "the family whose leaves go in 'leaves' (default: the source's first); every family is under 'families'")
+    .option('--allow-partial', ALLOW_PARTIAL_HELP)
+    .option('--json', 'print {"device", "dataset", "global_front": [NATS indices], "leaves": [{"leaf", "front", "global_points"}], "families": [{"family", "leaves"}]}')
+    .action((options: { device: string; dataset: string; source: string; family?: string; allowPartial?: boolean; json?: boolean }) => {
+      const ds = dataset(options.dataset);
+      if (!(HW_METRICS as readonly string[]).includes(options.device)) throw new InvalidInputError(`--device must be one of ${HW_METRICS.join(', ')}, got '${options.device}'`);
+      const device = { dataset: ds as HwDataset, metric: options.device as HwMetric };
+      const families = [...familiesOf(loadSource(options.source, ds, options.allowPartial).splits, ds)];
+      const chosen = options.family ?? families[0]?.[0];
+      if (!families.some(([f]) => f === chosen)) throw new InvalidInputError(`--family '${chosen}' is not a family of ${options.source} on ${ds}; there are: ${families.map(([f]) => f).join(', ')}`);
+      const bench = Benchmark.load();
+      const fronts = families.map(([family, leaves]) => ({ family, ...splitFronts(bench, leaves, ds, device) }));
+      const globalFront = fronts[0]?.globalFront ?? [];
+      const value = { device: device.metric, dataset: ds, globalFront, leaves: fronts.find((f) => f.family === chosen)?.leaves ?? [], families: fronts.map((f) => ({ family: f.family, leaves: f.leaves })) };
+      emit(options.json, value, () =>
+        [
+          `${device.metric} on ${ds}: the global front (max test accuracy, min cost) has ${globalFront.length} architectures`,
+          ...fronts.map((f) => `${f.family.padEnd(22)} global-front points per leaf: ${f.leaves.map((l) => l.globalPoints).join(' ')}  (leaf fronts: ${f.leaves.map((l) => l.front.length).join(' ')})`),
+        ].join('\n'),
+      );
     });
 
   analyze
