@@ -192,7 +192,7 @@ export function formatTorchCheck(check: TorchCheck): string {
 }
 
 /** Same settings and columns ⇒ same file, so rerunning an interrupted command resumes it. */
-function defaultJournal(s: ReturnType<typeof settings>, columns: readonly string[]): string {
+export function defaultJournal(s: ReturnType<typeof settings>, columns: readonly string[]): string {
   const hash = createHash('sha256').update(JSON.stringify({ ...s, columns: [...columns].sort() })).digest('hex').slice(0, 12);
   return join(writableDataDir(), 'metrics', `scores-${hash}.jsonl`);
 }
