@@ -1,4 +1,4 @@
-import { parseBudget, type Budget } from '@fsnas/core';
+import { fidelityToken, parseBudget, type Budget } from '@fsnas/core';
 import { type Dataset, loadCifar10 } from '@fsnas/data';
 import { createEdgeMetric, resolveSettings, type EdgeMetric, type EdgeMetricOptions, type MetricDataset } from '@fsnas/metrics';
 import { DEFAULT_NET_CONFIG, initBackend } from '@fsnas/nn';
@@ -127,7 +127,7 @@ async function metricOf(c: SplitComputation, options: ComputeSplitOptions): Prom
     ...(network ? { network: { C: network.C, N: network.N } } : {}),
     dataset: c.dataset,
     seed: c.seed,
-    compat: c.compat === 'reference' ? 'reference' : 'naslib',
+    fidelity: c.compat === 'reference' ? 'reference' : 'published',
     ...(c.batchSize !== undefined ? { batchSize: c.batchSize } : {}),
     ...(c.batches !== undefined ? { batches: c.batches } : {}),
   };
@@ -143,7 +143,7 @@ async function metricOf(c: SplitComputation, options: ComputeSplitOptions): Prom
     batchSize: resolved.batchSize,
     batches: resolved.batches,
     init: resolved.init,
-    metricCompat: resolved.compat,
+    metricCompat: fidelityToken('metrics', resolved.fidelity),
     network: { ...DEFAULT_NET_CONFIG, ...resolved.network },
     secondOrderBatch: resolved.secondOrderBatch,
     warmup: warmup?.name ?? null,

@@ -24,7 +24,7 @@ describe('format stability: CLI run keys and journal names', () => {
   it("metrics validate's default journal keeps its name for the default settings and for reference", () => {
     const columns = Object.keys(NASLIB_COLUMNS);
     const journal = (hash: string): string => join(writableDataDir(), 'metrics', `scores-${hash}.jsonl`);
-    expect(defaultJournal({ dataset: 'cifar10', batches: 1, seed: 0, compat: 'naslib' }, columns)).toBe(journal('f5dca5f51144'));
-    expect(defaultJournal({ dataset: 'cifar10', batches: 1, seed: 0, compat: 'reference' }, columns)).toBe(journal('5047b0274bd0'));
+    expect(defaultJournal({ dataset: 'cifar10', batches: 1, seed: 0, fidelity: 'published' }, columns)).toBe(journal('f5dca5f51144'));
+    expect(defaultJournal({ dataset: 'cifar10', batches: 1, seed: 0, fidelity: 'reference' }, columns)).toBe(journal('5047b0274bd0'));
   });
 });

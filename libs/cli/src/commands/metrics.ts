@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { InvalidInputError, Progress, readInputFile, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, Progress, fidelityToken, parseFidelity, readInputFile, writableDataDir } from '@fsnas/core';
 import {
-  COMPAT_MODES,
   METRICS,
   METRIC_NAMES,
   NASLIB_COLUMNS,
@@ -23,7 +22,6 @@ import {
   journalSettings,
   resolveSettings,
   TORCH_PEER_METRICS,
-  type Compat,
   type TorchCheck,
   type TorchPeerMetric,
   type ValidationRow,
@@ -43,11 +41,6 @@ interface CommonOptions {
   json?: boolean;
 }
 
-function parseCompat(value: string): Compat {
-  if ((COMPAT_MODES as readonly string[]).includes(value)) return value as Compat;
-  throw new InvalidInputError(`--compat must be one of ${COMPAT_MODES.join(', ')}, got '${value}'`);
-}
-
 function common(cmd: Command): Command {
   return cmd
     .option('--dataset <name>', 'batch dataset', 'cifar10')
@@ -65,7 +58,7 @@ function settings(options: CommonOptions) {
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     batches: options.batches,
     seed: options.seed,
-    compat: parseCompat(options.compat),
+    fidelity: parseFidelity(options.compat, '--compat'),
     ...(options.init !== undefined ? { init: parseNetworkInit(options.init) } : {}),
   };
 }
@@ -191,9 +184,14 @@ export function formatTorchCheck(check: TorchCheck): string {
   return [`torch ${check.torch} (${check.python}); ${check.rows.length} architectures; loss max rel. diff ${lossGap.toExponential(2)}`, `${'metric'.padEnd(10)} ${'median rel. diff'.padStart(17)} ${'max rel. diff'.padStart(14)}`, ...lines].join('\n');
 }
 
-/** Same settings and columns ⇒ same file, so rerunning an interrupted command resumes it. */
+/**
+ * Same settings and columns ⇒ same file, so rerunning an interrupted command resumes it. The hashed
+ * settings keep the metrics' persisted fidelity token in the place of the fidelity, as they always
+ * had it (`compat: 'naslib' | 'reference'`), so the journals of earlier runs keep their names.
+ */
 export function defaultJournal(s: ReturnType<typeof settings>, columns: readonly string[]): string {
-  const hash = createHash('sha256').update(JSON.stringify({ ...s, columns: [...columns].sort() })).digest('hex').slice(0, 12);
+  const hashed = Object.fromEntries(Object.entries(s).map(([k, v]) => (k === 'fidelity' ? ['compat', fidelityToken('metrics', s.fidelity)] : [k, v])));
+  const hash = createHash('sha256').update(JSON.stringify({ ...hashed, columns: [...columns].sort() })).digest('hex').slice(0, 12);
   return join(writableDataDir(), 'metrics', `scores-${hash}.jsonl`);
 }
 

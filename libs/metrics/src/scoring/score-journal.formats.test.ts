@@ -19,7 +19,7 @@ describe('format stability: metric score-journal headers', () => {
   });
 
   it('reference settings give the same header identity', () => {
-    expect(JSON.stringify(journalSettings(resolveSettings({ compat: 'reference' }), ['synflow', 'snip']))).toBe(REFERENCE);
+    expect(JSON.stringify(journalSettings(resolveSettings({ fidelity: 'reference' }), ['synflow', 'snip']))).toBe(REFERENCE);
   });
 
   it('a new journal starts with the same header line', () => {
