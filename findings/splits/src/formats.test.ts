@@ -1,7 +1,7 @@
 import { computedSplitSources } from '@fsnas/experiments';
 import { runKey } from '@fsnas/tracking';
 import { describe, expect, it } from 'vitest';
-import { planSplits } from './run';
+import { planSplits, sourceOfRun } from './run';
 
 /**
  * Format stability: the splits stage's run config (its run key skips finished MLflow runs; its
@@ -19,9 +19,10 @@ describe('format stability: splits stage run keys', () => {
   });
 
   it('a published-fidelity run keeps the run key and tag it had as fidelity none', () => {
-    const [planned] = planSplits([{ ...gm, fidelity: 'none' }]);
+    const [planned] = planSplits([{ ...gm, fidelity: 'published' }]);
     expect(planned?.config.fidelity).toBe('none');
     expect(planned?.tags['fidelity']).toBe('none');
+    expect(planned && sourceOfRun(planned.config).fidelity).toBe('published');
     expect(planned && runKey(planned.config)).toBe('d6bb727585c96bd0c9dc9f7f7188a0fb757ec601c6389f3ca40cc80a41014560');
   });
 });

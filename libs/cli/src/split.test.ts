@@ -89,7 +89,7 @@ describe('fsnas split', () => {
       [['--metric', 'snip'], /s\.json was started with --metric num_params; this run asks for snip: rerun with the same options or use another --out/],
       [['--batch-size', '32'], /s\.json was started with --batch-size 64, the second-order batch \(set by the backend\) 64; this run asks for --batch-size 32, the second-order batch \(set by the backend\) 32: rerun/],
       [['--batches', '3'], /s\.json was started with --batches 1; this run asks for 3: rerun/],
-      [['--compat', 'reference'], /s\.json was started with --compat none, the metric compat mode naslib, --batch-size 64, the metric init pytorch_default.*; this run asks for --compat reference, the metric compat mode reference, --batch-size 16, the metric init kaiming_normal_fanin/],
+      [['--compat', 'reference'], /s\.json was started with --fidelity published, the metric fidelity published, --batch-size 64, the metric init pytorch_default.*; this run asks for --fidelity reference, the metric fidelity reference, --batch-size 16, the metric init kaiming_normal_fanin/],
     ])('refuses %j with a one-line typed error naming the option and both values', async (change, message) => {
       const out = await interrupted();
       const r = await fsnas('split', ...withOption(change[0] as string, change[1] as string), '--out', out);

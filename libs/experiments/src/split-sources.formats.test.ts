@@ -28,6 +28,6 @@ describe('format stability: split cache keys', () => {
   });
 
   it('a source of the published fidelity keeps the key it had as fidelity none', () => {
-    expect(gm && splitSourceKey({ ...gm, fidelity: 'none' })).toBe('gradient_matching-cifar10-5a165fe161e21e49');
+    expect(gm && splitSourceKey({ ...gm, fidelity: 'published' })).toBe('gradient_matching-cifar10-5a165fe161e21e49');
   });
 });

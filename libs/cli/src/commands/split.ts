@@ -54,7 +54,7 @@ export function registerSplitCommand(program: Command): void {
         dropLeaves: options.dropLeaves ?? false,
         edges: parseEdges(options.edges),
         seed: options.seed,
-        compat: options.compat ?? ('none' as const),
+        fidelity: options.compat === 'reference' ? ('reference' as const) : ('published' as const),
       };
       planSplit(plan); // bad branching factors or edges fail here, before any network is built
       const metrics = options.metric.split(',').map((m) => m.trim());
