@@ -18,7 +18,7 @@ describe('format stability: CLI run keys and journal names', () => {
 
   it('search configs keep their run keys', () => {
     expect(runKey(budgetConfig('medium', { algo: 'darts', mask: full, seed: 888 }))).toBe('637bb2cf026bd812dcbff67f0380c8db035d58fb50a91caad7f9ab0a3628cd52');
-    expect(runKey(budgetConfig('medium', { algo: 'dsnas', compat: 'reference', mask: full, seed: 888 }))).toBe('4dd5e5ab037f0507a54b5fd2e5e9059c25464c1da8d388a0626527e266ce3603');
+    expect(runKey(budgetConfig('medium', { algo: 'dsnas', fidelity: 'reference', mask: full, seed: 888 }))).toBe('4dd5e5ab037f0507a54b5fd2e5e9059c25464c1da8d388a0626527e266ce3603');
   });
 
   it("metrics validate's default journal keeps its name for the default settings and for reference", () => {

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { BUDGETS, InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, writeFileAtomic, type Budget } from '@fsnas/core';
+import { BUDGETS, InvalidInputError, checkInputFile, checkWritableDir, parseFidelity, writableDataDir, writeFileAtomic, type Budget } from '@fsnas/core';
 import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
 import { initBackend, type BackendName } from '@fsnas/nn';
-import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
+import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Derivation } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -66,7 +66,7 @@ export function registerSearchCommand(program: Command): Command {
     .requiredOption('--mask <mask>', "'full', a JSON 6x5 0/1 matrix, or <split.json>:<leaf>")
     .option('--budget <name>', `${BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
     .option('--seed <n>', 'seed of weights, α, data order and samples', numericOption.nonNegativeInteger, 888)
-    .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (${ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ')})`, 'spec')
+    .option('--compat <mode>', `spec|reference: 'reference' reproduces the paper code's deviations (${ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ')})`, 'spec')
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
     .option('--out <dir>', 'folder of the result JSON file, written before anything is logged (default data/results/search)')
@@ -75,7 +75,7 @@ export function registerSearchCommand(program: Command): Command {
     .action(async (options: SearchOptions) => {
       const algo = algorithmDefinition(options.algo).name;
       const budget = budgetSpec(options.budget).name;
-      if (!(COMPATS as readonly string[]).includes(options.compat)) throw new InvalidInputError(`--compat must be ${COMPATS.join('|')}, got '${options.compat}'`);
+      const fidelity = parseFidelity(options.compat, '--compat');
       if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);
       const mask = parseMaskArgument(options.mask);
       if (options.checkpoint) checkCheckpointPath(resolve(options.checkpoint)); // before any data is loaded
@@ -92,7 +92,7 @@ export function registerSearchCommand(program: Command): Command {
         mask,
         budget,
         dataset: options.dataset,
-        compat: options.compat as Compat,
+        fidelity,
         seed: options.seed,
         derivation: options.derivation as Derivation,
         ...(options.checkpoint ? { checkpointPath: resolve(options.checkpoint) } : {}),
