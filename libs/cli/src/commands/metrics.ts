@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { InvalidInputError, Progress, fidelityToken, parseFidelity, readInputFile, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, Progress, fidelityToken, readInputFile, writableDataDir } from '@fsnas/core';
 import {
   METRICS,
   METRIC_NAMES,
@@ -28,27 +28,28 @@ import {
 } from '@fsnas/metrics';
 import { initBackend, parseNetworkInit } from '@fsnas/nn';
 import type { Command } from 'commander';
-import { emit, numericOption } from '../cli-kit';
+import { emit, fidelityOf, fidelityOptions, numericOption } from '../cli-kit';
 import { scoreInWorkers } from './score-workers';
 
 interface CommonOptions {
   batchSize?: number;
   batches: number;
   seed: number;
-  compat: string;
+  fidelity?: string;
+  compat?: string;
   init?: string;
   dataset: string;
   json?: boolean;
 }
 
 function common(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--dataset <name>', 'batch dataset', 'cifar10')
-    .option('--batch-size <n>', 'images per batch (default 64; 16 with --compat reference)', numericOption.positiveInteger)
+    .option('--batch-size <n>', 'images per batch (default 64; 16 with --fidelity reference)', numericOption.positiveInteger)
     .option('--batches <n>', 'batches per network', numericOption.positiveInteger, 1)
-    .option('--seed <n>', 'seed of the weights, batches and metric randomness', numericOption.nonNegativeInteger, 0)
-    .option('--compat <mode>', 'naslib (published definitions) or reference (the paper code, bugs included)', 'naslib')
-    .option('--init <scheme>', 'weight init: pytorch_default (NASLib; default with --compat naslib) | kaiming_normal_fanin (default with --compat reference) | kaiming_normal_fanout | normal')
+    .option('--seed <n>', 'seed of the weights, batches and metric randomness', numericOption.nonNegativeInteger, 0);
+  return fidelityOptions(cmd, "published follows the metrics' published definitions as NASLib computes them; reference reproduces the paper code, bugs included")
+    .option('--init <scheme>', 'weight init: pytorch_default (NASLib; default with --fidelity published) | kaiming_normal_fanin (default with --fidelity reference) | kaiming_normal_fanout | normal')
     .option('--json', 'print JSON on stdout');
 }
 
@@ -58,7 +59,7 @@ function settings(options: CommonOptions) {
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     batches: options.batches,
     seed: options.seed,
-    fidelity: parseFidelity(options.compat, '--compat'),
+    fidelity: fidelityOf(options),
     ...(options.init !== undefined ? { init: parseNetworkInit(options.init) } : {}),
   };
 }
