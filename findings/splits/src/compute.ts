@@ -1,4 +1,4 @@
-import { parseBudget, type Budget } from '@fsnas/core';
+import { fidelityToken, parseBudget, type Budget, type Fidelity } from '@fsnas/core';
 import { type Dataset, loadCifar10 } from '@fsnas/data';
 import { createEdgeMetric, resolveSettings, type EdgeMetric, type EdgeMetricOptions, type MetricDataset } from '@fsnas/metrics';
 import { DEFAULT_NET_CONFIG, initBackend } from '@fsnas/nn';
@@ -9,7 +9,6 @@ import {
   splitSupernet,
   splitToFile,
   writeSplitTree,
-  type CompatMode,
   type EdgePolicy,
   type SplitMetricSettings,
   type SplitNodeRecord,
@@ -26,14 +25,15 @@ export interface SplitComputation {
   readonly metric: string;
   readonly dataset: MetricDataset;
   readonly seed: number;
-  readonly compat: CompatMode;
+  /** Of the splitter and the metric alike: published (fsnas's splitter, NASLib's definitions) or reference. */
+  readonly fidelity: Fidelity;
   readonly leaves: number;
   readonly branching: readonly number[];
   readonly dropLeaves: boolean;
   readonly edges: EdgePolicy;
   /** Search budget whose supernet training warms up every node before its metric; absent: none. */
   readonly warmup?: string;
-  /** Images per metric batch; absent: the metric library's default for the compat mode. */
+  /** Images per metric batch; absent: the metric library's default for the fidelity. */
   readonly batchSize?: number;
   readonly batches?: number;
   /** Width and depth of the metric networks; absent: the metric library's, or the warm-up budget's. */
@@ -68,7 +68,7 @@ export interface ComputedSplit {
 }
 
 /** The plan part of a computation, as the splitter takes it. */
-const planOf = (c: SplitComputation) => ({ leaves: c.leaves, branching: c.branching, dropLeaves: c.dropLeaves, edges: c.edges, seed: c.seed, compat: c.compat });
+const planOf = (c: SplitComputation) => ({ leaves: c.leaves, branching: c.branching, dropLeaves: c.dropLeaves, edges: c.edges, seed: c.seed, fidelity: c.fidelity });
 
 /** Compute one split tree (and, with `out`, write it; a metric split resumes from its node journal). */
 export async function computeSplitTree(c: SplitComputation, options: ComputeSplitOptions = {}): Promise<ComputedSplit> {
@@ -127,7 +127,7 @@ async function metricOf(c: SplitComputation, options: ComputeSplitOptions): Prom
     ...(network ? { network: { C: network.C, N: network.N } } : {}),
     dataset: c.dataset,
     seed: c.seed,
-    compat: c.compat === 'reference' ? 'reference' : 'naslib',
+    fidelity: c.fidelity,
     ...(c.batchSize !== undefined ? { batchSize: c.batchSize } : {}),
     ...(c.batches !== undefined ? { batches: c.batches } : {}),
   };
@@ -143,7 +143,7 @@ async function metricOf(c: SplitComputation, options: ComputeSplitOptions): Prom
     batchSize: resolved.batchSize,
     batches: resolved.batches,
     init: resolved.init,
-    metricCompat: resolved.compat,
+    metricCompat: fidelityToken('metrics', resolved.fidelity),
     network: { ...DEFAULT_NET_CONFIG, ...resolved.network },
     secondOrderBatch: resolved.secondOrderBatch,
     warmup: warmup?.name ?? null,

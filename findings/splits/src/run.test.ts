@@ -44,7 +44,7 @@ describe('the splits stage', () => {
     const result = await executeSplits(configOf(source), sink, out, store);
     expect(result.reused).toBe(false);
     const cli = join(tmp(), 'cli.json');
-    await promisify(execFile)(process.execPath, [join(workspaceRoot(), 'libs/cli/bin/fsnas.mjs'), 'split', '--metric', 'num_params', '--compat', 'reference', '--seed', '888', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--batch-size', '8', '--out', cli], { env: { ...process.env, FSNAS_QUIET: '1' } });
+    await promisify(execFile)(process.execPath, [join(workspaceRoot(), 'libs/cli/bin/fsnas.mjs'), 'split', '--metric', 'num_params', '--fidelity', 'reference', '--seed', '888', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--batch-size', '8', '--out', cli], { env: { ...process.env, FSNAS_QUIET: '1' } });
     expect(readFileSync(store.treeFile(source), 'utf8')).toBe(readFileSync(cli, 'utf8'));
     expect(readFileSync(join(out, 'split-tree.json'), 'utf8')).toBe(readFileSync(cli, 'utf8'));
     // num_params in reference mode is the paper's split exactly.

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InvalidInputError, writeFileAtomic } from '@fsnas/core';
+import { InvalidInputError, fidelityOfToken, fidelityToken, writeFileAtomic, type FidelityToken } from '@fsnas/core';
 import type { Dataset } from '@fsnas/data';
 import { named, type MetricSink, type PlannedRun } from '@fsnas/experiments';
 import type { MetricDataset } from '@fsnas/metrics';
@@ -14,7 +14,11 @@ export interface SplitsRunConfig {
   readonly metric: string;
   readonly dataset: string;
   readonly seed: number;
-  readonly fidelity: ComputedSplitSource['fidelity'];
+  /**
+   * The source's fidelity as splitting persists it (core's fidelityToken: `none` for published), so
+   * the run key, the param and the tag stay what they were before the fidelity vocabulary.
+   */
+  readonly fidelity: FidelityToken<'splitting'>;
   readonly warmup: string | null;
   readonly setting: SplitSetting;
   readonly key: string;
@@ -22,7 +26,7 @@ export interface SplitsRunConfig {
 
 export function planSplits(sources: readonly ComputedSplitSource[]): PlannedRun<SplitsRunConfig>[] {
   const planned = sources.map((source) => {
-    const config: SplitsRunConfig = { metric: source.metric, dataset: source.dataset, seed: source.seed, fidelity: source.fidelity, warmup: source.warmup, setting: settingOf(source), key: splitSourceKey(source) };
+    const config: SplitsRunConfig = { metric: source.metric, dataset: source.dataset, seed: source.seed, fidelity: fidelityToken('splitting', source.fidelity), warmup: source.warmup, setting: settingOf(source), key: splitSourceKey(source) };
     const tags = named<typeof SPLITS_TAGS, string>(SPLITS_TAGS, {
       metric: config.metric,
       dataset: config.dataset,
@@ -41,7 +45,7 @@ export function planSplits(sources: readonly ComputedSplitSource[]): PlannedRun<
 }
 
 /** The source a run computes. */
-export const sourceOfRun = (c: SplitsRunConfig): ComputedSplitSource => ({ kind: 'computed', metric: c.metric, dataset: c.dataset, seed: c.seed, fidelity: c.fidelity, warmup: c.warmup, setting: c.setting });
+export const sourceOfRun = (c: SplitsRunConfig): ComputedSplitSource => ({ kind: 'computed', metric: c.metric, dataset: c.dataset, seed: c.seed, fidelity: fidelityOfToken('splitting', c.fidelity), warmup: c.warmup, setting: c.setting });
 
 /** The splitter's settings for a source. */
 export function splitComputation(source: ComputedSplitSource): SplitComputation {
@@ -50,7 +54,7 @@ export function splitComputation(source: ComputedSplitSource): SplitComputation 
     metric: source.metric,
     dataset: source.dataset as MetricDataset,
     seed: source.seed,
-    compat: source.fidelity,
+    fidelity: source.fidelity,
     leaves: s.leaves,
     branching: s.branching,
     dropLeaves: false,

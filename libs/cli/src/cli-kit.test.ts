@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { debugEnabled, numericOption } from './cli-kit';
+import { InvalidInputError } from '@fsnas/core';
+import { debugEnabled, fidelityOf, numericOption } from './cli-kit';
 
 describe('numeric option parsers (issue 14)', () => {
   it.each(['0', '-1', '1.5', 'abc', 'NaN', '', ' ', '1e3', '0x10', 'Infinity', '99999999999999999999'])('positiveInteger refuses %j as a usage error', (v) => {
@@ -30,5 +31,20 @@ describe('FSNAS_DEBUG (issue 14)', () => {
   it('turns stack traces on for 1/true/yes, and off when unset, empty or 0/false/no/off', () => {
     for (const on of ['1', 'true', 'yes', 'TRUE', '2']) expect(debugEnabled({ FSNAS_DEBUG: on })).toBe(true);
     for (const off of [undefined, '', '0', 'false', 'no', 'off', ' 0 ']) expect(debugEnabled({ FSNAS_DEBUG: off })).toBe(false);
+  });
+});
+
+describe('--fidelity and its hidden old name --compat', () => {
+  it('is published by default, and either option gives the fidelity, legacy values too', () => {
+    expect(fidelityOf({})).toBe('published');
+    expect(fidelityOf({ fidelity: 'reference' })).toBe('reference');
+    expect(fidelityOf({ compat: 'reference' })).toBe('reference');
+    for (const legacy of ['none', 'naslib', 'spec']) expect(fidelityOf({ compat: legacy })).toBe('published');
+  });
+
+  it('names the option that was given, and refuses both at once', () => {
+    expect(() => fidelityOf({ fidelity: 'x' })).toThrow("--fidelity must be published or reference (legacy: none, naslib, spec), got 'x'");
+    expect(() => fidelityOf({ compat: 'x' })).toThrow("--compat must be published or reference (legacy: none, naslib, spec), got 'x'");
+    expect(() => fidelityOf({ fidelity: 'reference', compat: 'reference' })).toThrow(InvalidInputError);
   });
 });

@@ -1,5 +1,5 @@
-import { FsnasError } from '@fsnas/core';
-import { InvalidArgumentError } from 'commander';
+import { FsnasError, InvalidInputError, parseFidelity, type Fidelity } from '@fsnas/core';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 /** Exit codes: 0 success, 1 a failure fsnas diagnosed (typed error), 2 bad usage, 3 an unexpected crash. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, crash: 3 } as const;
@@ -79,4 +79,19 @@ export function describeFailure(error: unknown): { message: string; code: number
   if (error instanceof FsnasError) return { message: `fsnas: ${error.message}`, code: EXIT.failure };
   const message = error instanceof Error ? error.message : String(error);
   return { message: `fsnas: unexpected error: ${message.split('\n')[0]} (FSNAS_DEBUG=1 prints the stack trace)`, code: EXIT.crash };
+}
+
+/**
+ * `--fidelity <published|reference>` (default published; `help` says what each means to the command)
+ * and its old name `--compat`, hidden from the help, which takes the same values, the legacy ones too
+ * (none, naslib, spec), so old scripts keep working. Read them with `fidelityOf`.
+ */
+export function fidelityOptions(cmd: Command, help: string): Command {
+  return cmd.option('--fidelity <fidelity>', `published|reference (default published): ${help}`).addOption(new Option('--compat <fidelity>', 'the old name of --fidelity').hideHelp());
+}
+
+/** The fidelity `--fidelity` or its old name `--compat` gives (core's parseFidelity), published if neither. */
+export function fidelityOf(options: { readonly fidelity?: string; readonly compat?: string }): Fidelity {
+  if (options.fidelity !== undefined && options.compat !== undefined) throw new InvalidInputError('--compat is the old name of --fidelity: give one of them, not both');
+  return options.compat !== undefined ? parseFidelity(options.compat, '--compat') : parseFidelity(options.fidelity ?? 'published', '--fidelity');
 }

@@ -32,7 +32,7 @@ describe('--json outputs', () => {
     [['mask', mask]],
     [['data', 'status']],
     [['metrics', 'list']],
-    [['split', '--metric', 'random', '--compat', 'reference', '--seed', '888']],
+    [['split', '--metric', 'random', '--fidelity', 'reference', '--seed', '888']],
     [['analyze', 'splits', '--source', 'paper', '--dataset', 'cifar10']],
     [['analyze', 'selection', '--source', 'paper', '--dataset', 'cifar10', '--seeds', '2', '--samples', '20', '--proxy', 'none']],
     [['validate', 'splits', '--metrics', 'num_params', '--dir', mkdtempSync(join(tmpdir(), 'fsnas-json-'))]],

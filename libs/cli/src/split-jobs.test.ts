@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runFsnas as fsnas } from './testing';
 
 const paper = (metric: string) => loadPaperSplits().get('cifar10')!.get(metric)!.map((m) => m.toRows());
-const PAPER_ARGS = ['--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
+const PAPER_ARGS = ['--fidelity', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
 
 describe('fsnas split --metric a,b --jobs 2', () => {
   it('splits each metric in its own worker process into <out>/<metric>.json, as a one-metric split would', async () => {

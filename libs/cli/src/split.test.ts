@@ -13,7 +13,7 @@ const paper = (metric: string) => loadPaperSplits().get('cifar10')!.get(metric)!
 describe('fsnas split', () => {
   it('reproduces the paper num_params leaves exactly in reference mode, and writes a replayable tree', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'fsnas-split-')), 'split.json');
-    const r = await fsnas('split', '--metric', 'num_params', '--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888', '--out', out, '--json');
+    const r = await fsnas('split', '--metric', 'num_params', '--fidelity', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888', '--out', out, '--json');
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.metric).toBe('num_params');
@@ -25,9 +25,36 @@ describe('fsnas split', () => {
   });
 
   it('reproduces the paper random split of seed 888', async () => {
-    const r = await fsnas('split', '--metric', 'random', '--compat', 'reference', '--seed', '888', '--json');
+    const r = await fsnas('split', '--metric', 'random', '--fidelity', 'reference', '--seed', '888', '--json');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).leaves.map((l: { mask: number[][] }) => l.mask)).toEqual(paper('random_seed888'));
+  });
+
+  it('keeps --compat as a hidden alias of --fidelity, with the legacy values, recording the same tree', async () => {
+    const tree = async (...fidelity: string[]) => {
+      const r = await fsnas('split', '--metric', 'random', ...fidelity, '--seed', '888', '--leaves', '6', '--json');
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).tree;
+    };
+    const reference = await tree('--fidelity', 'reference');
+    expect(reference.options.compat).toBe('reference');
+    expect(await tree('--compat', 'reference')).toEqual(reference);
+    const published = await tree();
+    expect(published.options.compat).toBe('none');
+    for (const alias of [['--fidelity', 'published'], ['--compat', 'none'], ['--compat', 'published']]) expect(await tree(...alias)).toEqual(published);
+    const help = await fsnas('split', '--help');
+    expect(help.stdout).toContain('--fidelity <fidelity>');
+    expect(help.stdout).not.toContain('--compat');
+  });
+
+  it.each([
+    [['--fidelity', 'paper'], "fsnas: --fidelity must be published or reference (legacy: none, naslib, spec), got 'paper'"],
+    [['--compat', 'paper'], "fsnas: --compat must be published or reference (legacy: none, naslib, spec), got 'paper'"],
+    [['--fidelity', 'reference', '--compat', 'reference'], 'fsnas: --compat is the old name of --fidelity: give one of them, not both'],
+  ])('refuses %j in one line', async (args, message) => {
+    const r = await fsnas('split', '--metric', 'random', ...args);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([message]);
   });
 
   it.each([
@@ -89,7 +116,7 @@ describe('fsnas split', () => {
       [['--metric', 'snip'], /s\.json was started with --metric num_params; this run asks for snip: rerun with the same options or use another --out/],
       [['--batch-size', '32'], /s\.json was started with --batch-size 64, the second-order batch \(set by the backend\) 64; this run asks for --batch-size 32, the second-order batch \(set by the backend\) 32: rerun/],
       [['--batches', '3'], /s\.json was started with --batches 1; this run asks for 3: rerun/],
-      [['--compat', 'reference'], /s\.json was started with --compat none, the metric compat mode naslib, --batch-size 64, the metric init pytorch_default.*; this run asks for --compat reference, the metric compat mode reference, --batch-size 16, the metric init kaiming_normal_fanin/],
+      [['--fidelity', 'reference'], /s\.json was started with --fidelity published, the metric fidelity published, --batch-size 64, the metric init pytorch_default.*; this run asks for --fidelity reference, the metric fidelity reference, --batch-size 16, the metric init kaiming_normal_fanin/],
     ])('refuses %j with a one-line typed error naming the option and both values', async (change, message) => {
       const out = await interrupted();
       const r = await fsnas('split', ...withOption(change[0] as string, change[1] as string), '--out', out);

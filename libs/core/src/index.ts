@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './budget';
+export * from './fidelity';
 export * from './workspace';
 export * from './data-paths';
 export * from './rng';

@@ -17,7 +17,7 @@ export async function splitStoreWith(sources: readonly ComputedSplitSource[]): P
     const s = settingOf(source);
     if (s.edges.kind !== 'order' || s.batchSize !== undefined || s.batches !== undefined || s.network !== undefined || source.warmup !== null) throw new Error(`splitStoreWith computes the paper's setting only, not ${s.name}`);
     const args = ['split', '--metric', source.metric, '--dataset', source.dataset, '--seed', String(source.seed), '--leaves', String(s.leaves), '--branching', s.branching.join(','), '--edges', s.edges.edges.join(','), '--out', store.treeFile(source)];
-    if (source.fidelity === 'reference') args.push('--compat', 'reference');
+    args.push('--fidelity', source.fidelity);
     await promisify(execFile)(process.execPath, [join(workspaceRoot(), 'libs/cli/bin/fsnas.mjs'), ...args], { env: { ...process.env, FSNAS_QUIET: '1' } });
   }
   return store;

@@ -90,7 +90,7 @@ export async function perfMetrics(options: MetricPerfOptions = {}): Promise<Metr
     const times: number[] = [];
     const cpus: number[] = [];
     const rates: number[] = [];
-    const archGflop = archs.map((arch) => metricGflop(metric, Mask.single(arch), { batch: perArchBatch, compat: 'naslib' }));
+    const archGflop = archs.map((arch) => metricGflop(metric, Mask.single(arch), { batch: perArchBatch, fidelity: 'published' }));
     for (let r = 0; r < repeats; r++) {
       archs.forEach((arch, a) => {
         const t = performance.now();
@@ -123,9 +123,9 @@ export async function perfMetrics(options: MetricPerfOptions = {}): Promise<Metr
     const parent = Mask.full();
     const candidates = [0, 1, 2, 3, 4].map((op) => parent.restrict(0, [op]));
     for (const metric of metrics) {
-      const edge = createEdgeMetric(metric, { compat: 'reference', batchSize: splitBatch, source });
+      const edge = createEdgeMetric(metric, { fidelity: 'reference', batchSize: splitBatch, source });
       const evaluated = METRICS[metric].usesReference ? [...candidates, parent] : candidates;
-      const gflop = evaluated.reduce((sum, mask) => sum + metricGflop(metric, mask, { batch: splitBatch, compat: 'reference' }), 0);
+      const gflop = evaluated.reduce((sum, mask) => sum + metricGflop(metric, mask, { batch: splitBatch, fidelity: 'reference' }), 0);
       const times: number[] = [];
       const cpus: number[] = [];
       for (let r = 0; r < repeats; r++) {

@@ -1,8 +1,9 @@
+import type { Fidelity } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import type { Mask } from '@fsnas/nb201';
 import { NB201Network, initBackend, type NetConfig } from '@fsnas/nn';
 import { gaussianBatchSource } from './scoring/data';
-import type { Compat, NetworkInput } from './scoring/types';
+import type { NetworkInput } from './scoring/types';
 
 /** Tiny networks and batches for unit tests: C=4, N=1 on 8×8 images run in milliseconds. */
 export const TINY: Partial<NetConfig> = { C: 4, N: 1 };
@@ -15,6 +16,6 @@ export function tinyBatches(batchSize = 8, count = 1, seed = 1, size = 8): Tenso
   return gaussianBatchSource(size, size)(seed, count, batchSize).map(toTensors);
 }
 
-export function tinyInput(mask: Mask, compat: Compat = 'naslib', batches = tinyBatches(), seed = 0, config: Partial<NetConfig> = TINY): NetworkInput {
-  return { net: new NB201Network(mask, { ...config, seed }), batches, compat, seed, memo: new Map() };
+export function tinyInput(mask: Mask, fidelity: Fidelity = 'published', batches = tinyBatches(), seed = 0, config: Partial<NetConfig> = TINY): NetworkInput {
+  return { net: new NB201Network(mask, { ...config, seed }), batches, fidelity, seed, memo: new Map() };
 }

@@ -1,6 +1,6 @@
-import { parseBudget, type Budget } from '@fsnas/core';
+import { fidelityToken, parseBudget, type Budget, type Fidelity } from '@fsnas/core';
 import { PAPER_HYPERPARAMETERS, type SearchConfig } from './config';
-import { algorithmOptions, type AlgoName, type AlgorithmOverrides, type Compat } from './algorithms';
+import { algorithmOptions, type AlgoName, type AlgorithmOverrides } from './algorithms';
 
 /** Size of a run: network, data and epochs. The optimisation hyper-parameters stay the paper's. */
 export interface BudgetSpec {
@@ -94,11 +94,11 @@ export function budgetSpec(name: string): BudgetSpec {
 }
 
 /** The full search config of a budget. */
-export function budgetConfig(budget: Budget, run: { algo: AlgoName; compat?: Compat; mask: readonly (readonly number[])[]; seed?: number; classes?: number } & BudgetOverrides): SearchConfig {
+export function budgetConfig(budget: Budget, run: { algo: AlgoName; fidelity?: Fidelity; mask: readonly (readonly number[])[]; seed?: number; classes?: number } & BudgetOverrides): SearchConfig {
   const b = BUDGET_SPECS[budget];
   return {
     algo: run.algo,
-    compat: run.compat ?? 'spec',
+    compat: fidelityToken('search', run.fidelity ?? 'published'),
     mask: run.mask.map((r) => [...r]),
     seed: run.seed ?? 888,
     net: { ...(run.net ?? b.net), classes: run.classes ?? 10 },

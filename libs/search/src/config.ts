@@ -1,14 +1,19 @@
-import { InvalidInputError } from '@fsnas/core';
-import { COMPATS, checkAlgorithmChoice, type AlgoName, type AlgorithmOptions, type Compat } from './algorithms';
+import { InvalidInputError, fidelityOfToken, type Fidelity, type FidelityToken } from '@fsnas/core';
+import { checkAlgorithmChoice, type AlgoName, type AlgorithmOptions } from './algorithms';
 import { DERIVATIONS, type Derivation } from './derive';
 
 /**
  * Everything that determines a search run (a checkpoint only resumes a run with the same config).
- * Defaults are the paper's (docs/reference.md §5.1); budgets.ts sets the size-related fields.
+ * Defaults are the paper's (docs/reference.md §5.1); budgets.ts sets the size-related fields. It is
+ * persisted as it is: hashed into checkpoints and run keys, logged as MLflow params.
  */
 export interface SearchConfig {
   readonly algo: AlgoName;
-  readonly compat: Compat;
+  /**
+   * The fidelity as search persists it (core's fidelityToken): `spec` for published (the algorithm
+   * as its paper defines it), or `reference`, so configs keep their hashes. Read it with `searchFidelity`.
+   */
+  readonly compat: FidelityToken<'search'>;
   /** The (sub-)supernet as 0/1 rows. */
   readonly mask: readonly (readonly number[])[];
   readonly seed: number;
@@ -48,9 +53,11 @@ export const PAPER_HYPERPARAMETERS = {
   archWeightDecay: 1e-3,
 } as const;
 
+/** The fidelity of a search config (an unknown token is an InvalidInputError). */
+export const searchFidelity = (c: Pick<SearchConfig, 'compat'>): Fidelity => fidelityOfToken('search', c.compat);
+
 export function validateConfig(c: SearchConfig): SearchConfig {
-  if (!(COMPATS as readonly string[]).includes(c.compat)) throw new InvalidInputError(`compat must be spec|reference, got '${c.compat}'`);
-  checkAlgorithmChoice(c);
+  checkAlgorithmChoice({ algo: c.algo, fidelity: searchFidelity(c), algorithm: c.algorithm });
   if (!(DERIVATIONS as readonly string[]).includes(c.derivation)) throw new InvalidInputError(`derivation must be argmax|perturbation, got '${c.derivation}'`);
   for (const [k, v] of [
     ['epochs', c.epochs],

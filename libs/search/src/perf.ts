@@ -1,17 +1,17 @@
-import { Rng } from '@fsnas/core';
+import { Rng, type Fidelity } from '@fsnas/core';
 import { Mask } from '@fsnas/nb201';
 import { currentBackend, initBackend, runTorchPeer, tf, type BackendName } from '@fsnas/nn';
 import type { Nb201PeerOutput } from '@fsnas/nn/perf';
 import { ArchAdam, initAlphas } from './alphas';
-import { ALGORITHMS, algorithm, type AlgoName, type Compat } from './algorithms';
+import { ALGORITHMS, algorithm, type AlgoName } from './algorithms';
 import { budgetConfig } from './budgets';
 import { createStepContext } from './search';
 import { SearchModel, type Batch } from './supernet';
 import { WeightSgd } from './weight-optim';
 
 export interface SearchPerfOptions {
-  /** Default: every algorithm (spec variants) plus the reference "DSNAS". */
-  readonly algos?: readonly { algo: AlgoName; compat: Compat }[];
+  /** Default: every algorithm (published) plus the reference "DSNAS". */
+  readonly algos?: readonly { algo: AlgoName; fidelity: Fidelity }[];
   readonly C?: number;
   readonly N?: number;
   readonly batchSize?: number;
@@ -26,14 +26,14 @@ export interface SearchPerfOptions {
 
 export interface SearchPerfRow {
   readonly algo: AlgoName;
-  readonly compat: Compat;
+  readonly fidelity: Fidelity;
   readonly backend: string;
   readonly shape: string;
   /** Median seconds per search step (weights + α), over `steps` timed steps. */
   readonly medianStepSeconds: number | null;
   readonly stepsPerSecond: number | null;
   readonly steps: number;
-  /** PyTorch peer, DARTS (spec) only: supernet train step + supernet fwd+bwd (tools/bench/peer_nb201.py), and ours / its. */
+  /** PyTorch peer, DARTS (published) only: supernet train step + supernet fwd+bwd (tools/bench/peer_nb201.py), and ours / its. */
   readonly peerStepSeconds?: number;
   readonly ratio?: number;
   readonly error?: string;
@@ -52,12 +52,12 @@ export async function perfSearch(options: SearchPerfOptions = {}): Promise<Searc
   const S = options.imageSize ?? 32;
   const steps = options.steps ?? 3;
   const mask = options.mask ?? Mask.full();
-  const algos = options.algos ?? [...ALGORITHMS.map((algo) => ({ algo, compat: 'spec' as Compat })), { algo: 'dsnas' as AlgoName, compat: 'reference' as Compat }];
+  const algos = options.algos ?? [...ALGORITHMS.map((algo) => ({ algo, fidelity: 'published' as Fidelity })), { algo: 'dsnas' as AlgoName, fidelity: 'reference' as Fidelity }];
   const rows: SearchPerfRow[] = [];
-  const peer = options.peer !== false && mask.size === Mask.full().size && algos.some((a) => a.algo === 'darts' && a.compat === 'spec') ? dartsPeerSeconds(C, N, B) : undefined;
-  for (const { algo, compat } of algos) {
+  const peer = options.peer !== false && mask.size === Mask.full().size && algos.some((a) => a.algo === 'darts' && a.fidelity === 'published') ? dartsPeerSeconds(C, N, B) : undefined;
+  for (const { algo, fidelity } of algos) {
     const shape = `C=${C} N=${N} batch ${B} ${S}×${S} ${mask.size} archs`;
-    const config = { ...budgetConfig('paper', { algo, compat, mask: mask.toRows(), seed: 1 }), net: { C, N, classes: 10 } };
+    const config = { ...budgetConfig('paper', { algo, fidelity, mask: mask.toRows(), seed: 1 }), net: { C, N, classes: 10 } };
     const a = algorithm(algo);
     let model: SearchModel | undefined;
     const sgd = new WeightSgd({ lr: config.lr, momentum: config.momentum, nesterov: true, weightDecay: config.weightDecay });
@@ -75,10 +75,10 @@ export async function perfSearch(options: SearchPerfOptions = {}): Promise<Searc
       }
       times.sort((x, y) => x - y);
       const median = times[Math.floor(times.length / 2)] as number;
-      const vsPeer = peer !== undefined && algo === 'darts' && compat === 'spec' ? { peerStepSeconds: peer, ratio: median / peer } : {};
-      rows.push({ algo, compat, backend: currentBackend()?.name ?? info.name, shape, medianStepSeconds: median, stepsPerSecond: 1 / median, steps, ...vsPeer });
+      const vsPeer = peer !== undefined && algo === 'darts' && fidelity === 'published' ? { peerStepSeconds: peer, ratio: median / peer } : {};
+      rows.push({ algo, fidelity, backend: currentBackend()?.name ?? info.name, shape, medianStepSeconds: median, stepsPerSecond: 1 / median, steps, ...vsPeer });
     } catch (error) {
-      rows.push({ algo, compat, backend: info.name, shape, medianStepSeconds: null, stepsPerSecond: null, steps, error: error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error) });
+      rows.push({ algo, fidelity, backend: info.name, shape, medianStepSeconds: null, stepsPerSecond: null, steps, error: error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error) });
     } finally {
       for (const b of batches) tf.dispose([b.x, b.y]);
       model?.dispose();
@@ -109,8 +109,8 @@ function dartsPeerSeconds(C: number, N: number, batch: number): number | undefin
 export function formatSearchPerf(rows: readonly SearchPerfRow[]): string {
   const lines = rows.map((r) =>
     r.stepsPerSecond === null
-      ? `${`${r.algo} (${r.compat})`.padEnd(20)} ${r.backend.padEnd(8)} failed: ${r.error ?? '?'}`
-      : `${`${r.algo} (${r.compat})`.padEnd(20)} ${r.backend.padEnd(8)} ${r.stepsPerSecond.toFixed(3).padStart(8)} steps/s  ${(r.medianStepSeconds as number).toFixed(2).padStart(7)} s/step  (median of ${r.steps}; ${r.shape})${r.ratio !== undefined ? `  PyTorch ${(r.peerStepSeconds as number).toFixed(2)} s/step, ours/torch ${r.ratio.toFixed(2)}×` : ''}`,
+      ? `${`${r.algo} (${r.fidelity})`.padEnd(20)} ${r.backend.padEnd(8)} failed: ${r.error ?? '?'}`
+      : `${`${r.algo} (${r.fidelity})`.padEnd(20)} ${r.backend.padEnd(8)} ${r.stepsPerSecond.toFixed(3).padStart(8)} steps/s  ${(r.medianStepSeconds as number).toFixed(2).padStart(7)} s/step  (median of ${r.steps}; ${r.shape})${r.ratio !== undefined ? `  PyTorch ${(r.peerStepSeconds as number).toFixed(2)} s/step, ours/torch ${r.ratio.toFixed(2)}×` : ''}`,
   );
   return [`${'algorithm'.padEnd(20)} ${'backend'.padEnd(8)} ${'rate'.padStart(8)}`, ...lines].join('\n');
 }

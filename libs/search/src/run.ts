@@ -1,8 +1,8 @@
-import { InvalidInputError, type Budget } from '@fsnas/core';
+import { InvalidInputError, type Budget, type Fidelity } from '@fsnas/core';
 import { Benchmark } from '@fsnas/benchmark';
 import { loadCifar10, type Dataset } from '@fsnas/data';
 import type { Arch, Mask } from '@fsnas/nb201';
-import type { AlgoName, Compat } from './algorithms';
+import type { AlgoName } from './algorithms';
 import { budgetConfig, budgetSpec, type BudgetOverrides } from './budgets';
 import type { SearchConfig } from './config';
 import { searchData } from './data';
@@ -16,7 +16,8 @@ export interface SearchRunOptions extends BudgetOverrides {
   readonly mask: Mask;
   readonly budget: Budget;
   readonly dataset?: string;
-  readonly compat?: Compat;
+  /** Published (the algorithm's paper, default) or the paper code's variant (reference). */
+  readonly fidelity?: Fidelity;
   readonly seed?: number;
   readonly derivation?: Derivation;
   readonly checkpointPath?: string;
@@ -39,7 +40,7 @@ export async function runBudgetSearch(options: SearchRunOptions): Promise<{ conf
   if (!(SEARCH_DATASETS as readonly string[]).includes(dataset)) throw new InvalidInputError(`--dataset must be cifar10 for now (the search data split of CIFAR-100/ImageNet16-120 is not implemented), got '${dataset}'`);
   const spec = budgetSpec(options.budget);
   const config: SearchConfig = {
-    ...budgetConfig(spec.name, { algo: options.algo, compat: options.compat ?? 'spec', mask: options.mask.toRows(), seed: options.seed ?? 888, ...(options.net ? { net: options.net } : {}), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }),
+    ...budgetConfig(spec.name, { algo: options.algo, fidelity: options.fidelity ?? 'published', mask: options.mask.toRows(), seed: options.seed ?? 888, ...(options.net ? { net: options.net } : {}), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }),
     derivation: options.derivation ?? 'argmax',
   };
   const cifar = options.cifar10 ?? loadCifar10();

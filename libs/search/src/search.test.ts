@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from './checkpoint';
 import { runSearch, type SearchHooks } from './search';
 import { ALL_VARIANTS, randomData, tinyConfig, useWasm } from './testing';
-import type { AlgoName, Compat } from './algorithms';
+import type { Fidelity } from '@fsnas/core';
+import type { AlgoName } from './algorithms';
 import { SearchModel } from './supernet';
 import { batchOf, randomImages } from './testing';
 
@@ -29,11 +30,11 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ALL = ALL_VARIANTS.map(([a, c]) => [a, c] as [AlgoName, Compat]);
+const ALL = ALL_VARIANTS.map(([a, f]) => [a, f] as [AlgoName, Fidelity]);
 
 describe('runSearch', () => {
-  it.each(ALL)('%s (%s): same seed ⇒ same run; another seed ⇒ another α', async (algo, compat) => {
-    const config = tinyConfig(algo, mask, { epochs: 2 }, compat);
+  it.each(ALL)('%s (%s): same seed ⇒ same run; another seed ⇒ another α', async (algo, fidelity) => {
+    const config = tinyConfig(algo, mask, { epochs: 2 }, fidelity);
     const a = await runSearch(config, { data, ...quiet });
     const b = await runSearch(config, { data, ...quiet });
     expect(b.alpha).toEqual(a.alpha);
@@ -51,10 +52,10 @@ describe('runSearch', () => {
     ['darts2', 'reference'],
     ['dsnas', 'reference'],
     ['rsps', 'spec'],
-  ] as [AlgoName, Compat][])('%s (%s): resuming from a checkpoint gives the uninterrupted result', async (algo, compat) => {
-    const config = tinyConfig(algo, mask, { epochs: 3 }, compat);
+  ] as [AlgoName, Fidelity][])('%s (%s): resuming from a checkpoint gives the uninterrupted result', async (algo, fidelity) => {
+    const config = tinyConfig(algo, mask, { epochs: 3 }, fidelity);
     const full = await runSearch(config, { data, ...quiet });
-    const path = join(dir, `${algo}-${compat}.ckpt`);
+    const path = join(dir, `${algo}-${fidelity}.ckpt`);
     const first = await runSearch(config, { data, ...quiet, checkpointPath: path, stopAfterEpochs: 1 });
     expect(first.interrupted).toBe(true);
     expect(readCheckpoint(path)?.header.epochsDone).toBe(1);
@@ -68,9 +69,9 @@ describe('runSearch', () => {
   });
 
   it('leaks no tensors across steps and runs (every algorithm)', async () => {
-    for (const [algo, compat] of ALL) await runSearch(tinyConfig(algo, mask, { epochs: 1, trainBatches: 1 }, compat), { data, ...quiet });
+    for (const [algo, fidelity] of ALL) await runSearch(tinyConfig(algo, mask, { epochs: 1, trainBatches: 1 }, fidelity), { data, ...quiet });
     const before = tf.memory().numTensors;
-    for (const [algo, compat] of ALL) await runSearch(tinyConfig(algo, mask, { epochs: 2, trainBatches: 3 }, compat), { data, ...quiet });
+    for (const [algo, fidelity] of ALL) await runSearch(tinyConfig(algo, mask, { epochs: 2, trainBatches: 3 }, fidelity), { data, ...quiet });
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -79,7 +80,7 @@ describe('runSearch', () => {
     expect(mask.contains(r.arch)).toBe(true);
   });
 
-  it('rejects --compat reference for gdas and rsps', async () => {
+  it('rejects --fidelity reference for gdas and rsps', async () => {
     await expect(runSearch(tinyConfig('gdas', mask, {}, 'reference'), { data, ...quiet })).rejects.toThrow(/reference exists for/);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidInputError, Progress, Rng, yieldToEventLoop } from '@fsnas/core';
+import { InvalidInputError, Progress, Rng, yieldToEventLoop, type Fidelity } from '@fsnas/core';
 import { BatchIterator } from '@fsnas/data';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
 import { clipGradNorm, tf, type NB201Network } from '@fsnas/nn';
@@ -6,7 +6,7 @@ import { ArchAdam, initAlphas } from './alphas';
 import { alphaEntropy, parameterFreeOps } from './collapse';
 import { createAlgorithm, type Algorithm, type StepContext } from './algorithms';
 import { configHash, describeConfigChange, readCheckpoint, writeCheckpoint, type TensorRecord } from './checkpoint';
-import { validateConfig, type SearchConfig } from './config';
+import { searchFidelity, validateConfig, type SearchConfig } from './config';
 import type { SearchData } from './data';
 import { argmaxDerive, evaluateSpec, perturbationDerive } from './derive';
 import { SearchModel, type Batch } from './supernet';
@@ -37,7 +37,7 @@ export interface EpochRecord {
 
 export interface SearchResult {
   readonly algo: string;
-  readonly compat: string;
+  readonly fidelity: Fidelity;
   readonly derived: string;
   readonly arch: Arch;
   readonly accuracy: number | null;
@@ -84,7 +84,7 @@ const STREAM = { algorithm: 1, train: 2, valid: 3, eval: 4, select: 5, init: 6 }
 export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Promise<SearchResult> {
   const config = validateConfig(configIn);
   const started = performance.now();
-  const algo = createAlgorithm(config);
+  const algo = createAlgorithm({ algo: config.algo, fidelity: searchFidelity(config), algorithm: config.algorithm });
   const mask = Mask.fromRows(config.mask);
   const log = hooks.log ?? ((line: string) => process.env['FSNAS_QUIET'] !== '1' && process.stderr.write(`${line}\n`));
   const { data } = hooks;
@@ -135,7 +135,7 @@ export async function runSearch(configIn: SearchConfig, hooks: SearchHooks): Pro
     const arch = last ? parseDerived(last.derived) : argmaxDerive(model);
     return {
       algo: config.algo,
-      compat: config.compat,
+      fidelity: searchFidelity(config),
       derived: formatArch(arch),
       arch,
       accuracy: last ? last.accuracy : (hooks.lookup?.(arch) ?? null),
@@ -238,7 +238,7 @@ export function createStepContext(parts: { model: SearchModel; sgd: WeightSgd; a
     epoch,
     epochs: config.epochs,
     lr,
-    compat: config.compat,
+    fidelity: searchFidelity(config),
     applyWeightGrads(grads) {
       const clipped = clipGradNorm(grads, config.gradClip);
       tf.dispose(grads);

@@ -2,7 +2,8 @@ import { Mask, formatArch, parseArch, type OpId } from '@fsnas/nb201';
 import { buildNetwork, tf, type NB201Network } from '@fsnas/nn';
 import { makeBatch, makeImageSet, type ImageSet } from '@fsnas/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { algorithmOptions, type AlgoName, type Compat } from './algorithms';
+import type { Fidelity } from '@fsnas/core';
+import { algorithmOptions, type AlgoName } from './algorithms';
 import { runSearch } from './search';
 import { ALL_VARIANTS, TEST_NORMALIZATION, randomImages, tinyConfig, useWasm } from './testing';
 
@@ -38,11 +39,11 @@ beforeAll(async () => {
 });
 
 // The reference DARTS-2nd overwrites α with the hypergradient (docs/reference.md §9.12), so it has no stable derivation to check here.
-const CASES = ALL_VARIANTS.filter(([a, c]) => !(a === 'darts2' && c === 'reference')).map(([a, c]) => [a, c] as [AlgoName, Compat]);
+const CASES = ALL_VARIANTS.filter(([a, c]) => !(a === 'darts2' && c === 'reference')).map(([a, f]) => [a, f] as [AlgoName, Fidelity]);
 
 describe('synthetic task with a known best op (edge 4 = nor_conv_3x3)', () => {
-  it.each(CASES)('%s (%s) derives the teacher architecture', async (algo, compat) => {
-    const config = tinyConfig(algo, mask, { net: { C: 4, N: 1, classes: 10 }, epochs: 3, trainBatches: algo === 'gdas' ? 32 : 8, validBatches: 2, batchSize: 32, lr: 0.002, lrMin: 0.001, archLr: 0.02, algorithm: algorithmOptions(algo, { rsps: { archs: 5 } }), selectionBatches: 2 }, compat);
+  it.each(CASES)('%s (%s) derives the teacher architecture', async (algo, fidelity) => {
+    const config = tinyConfig(algo, mask, { net: { C: 4, N: 1, classes: 10 }, epochs: 3, trainBatches: algo === 'gdas' ? 32 : 8, validBatches: 2, batchSize: 32, lr: 0.002, lrMin: 0.001, archLr: 0.02, algorithm: algorithmOptions(algo, { rsps: { archs: 5 } }), selectionBatches: 2 }, fidelity);
     const result = await runSearch(config, {
       data: { ...data, normalization: TEST_NORMALIZATION, augment: false },
       initWeights: (net) => net.copyFrom(teacher),

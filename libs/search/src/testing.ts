@@ -1,4 +1,4 @@
-import { Rng } from '@fsnas/core';
+import { Rng, fidelityToken, type Fidelity } from '@fsnas/core';
 import { makeBatch, makeImageSet, toTensors, type ImageSet } from '@fsnas/data';
 import type { Mask } from '@fsnas/nb201';
 import { initBackend } from '@fsnas/nn';
@@ -6,7 +6,7 @@ import type { SearchConfig } from './config';
 import { PAPER_HYPERPARAMETERS } from './config';
 import type { SearchData } from './data';
 import type { Batch } from './supernet';
-import { ALGORITHMS, REFERENCE_VARIANTS, algorithmOptions, type AlgoName, type AlgorithmOverrides, type Compat } from './algorithms';
+import { ALGORITHMS, REFERENCE_VARIANTS, algorithmOptions, type AlgoName, type AlgorithmOverrides } from './algorithms';
 
 /** Helpers for this library's tests (not exported from the index). */
 
@@ -44,10 +44,10 @@ export function batchOf(set: ImageSet, n: number): Batch {
 /** Tiny searches score few sampled architectures. */
 const TINY_ALGORITHM_OPTIONS: AlgorithmOverrides = { rsps: { archs: 4 } };
 
-export function tinyConfig(algo: AlgoName, mask: Mask, over: Partial<SearchConfig> = {}, compat: Compat = 'spec'): SearchConfig {
+export function tinyConfig(algo: AlgoName, mask: Mask, over: Partial<SearchConfig> = {}, fidelity: Fidelity = 'published'): SearchConfig {
   return {
     algo,
-    compat,
+    compat: fidelityToken('search', fidelity),
     mask: mask.toRows(),
     seed: 1,
     net: { C: 2, N: 1, classes: 10 },
@@ -64,4 +64,4 @@ export function tinyConfig(algo: AlgoName, mask: Mask, over: Partial<SearchConfi
 }
 
 /** Every search variant: each algorithm as its paper defines it, and the reference code's variants. */
-export const ALL_VARIANTS: readonly (readonly [AlgoName, Compat])[] = [...ALGORITHMS.map((a) => [a, 'spec'] as const), ...REFERENCE_VARIANTS.map((a) => [a, 'reference'] as const)];
+export const ALL_VARIANTS: readonly (readonly [AlgoName, Fidelity])[] = [...ALGORITHMS.map((a) => [a, 'published'] as const), ...REFERENCE_VARIANTS.map((a) => [a, 'reference'] as const)];

@@ -12,13 +12,13 @@ describe('edge policies', () => {
     expect(() => levelEdges({ kind: 'order', edges: [0, 7, 1] }, 3, 0, false)).toThrow(BranchingError);
   });
 
-  it('random, compat: reseeding per choice gives 0→3,4,5; 888→0,1,2; 777→1,2,3', () => {
+  it('random, fidelity reference: reseeding per choice gives 0→3,4,5; 888→0,1,2; 777→1,2,3', () => {
     expect(levelEdges({ kind: 'random' }, 3, 0, true)).toEqual([3, 4, 5]);
     expect(levelEdges({ kind: 'random' }, 3, 888, true)).toEqual([0, 1, 2]);
     expect(levelEdges({ kind: 'random' }, 3, 777, true)).toEqual([1, 2, 3]);
   });
 
-  it('random, compat: matches CPython for all six levels and several seeds', () => {
+  it('random, fidelity reference: matches CPython for all six levels and several seeds', () => {
     for (const [seed, order] of Object.entries(loadPythonFixtures().referenceRandomEdgeOrder)) {
       expect(levelEdges({ kind: 'random' }, 6, Number(seed), true)).toEqual(order);
     }

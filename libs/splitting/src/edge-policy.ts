@@ -25,12 +25,12 @@ export function checkEdge(edge: unknown, where: string): number {
  * The per-level edges of the `order` and `random` policies (every node of a level splits the same
  * edge). `metric` has no plan: it decides per node.
  *
- * Random, compat 'reference': every choice re-seeds with the run seed before `random.choice` over
+ * Random, fidelity reference: every choice re-seeds with the run seed before `random.choice` over
  * the edges not chosen yet, so the same draw is reused at every level (seed 0 → 3,4,5; 888 → 0,1,2;
  * 777 → 1,2,3). Fixed: one `random` stream seeded once, so successive levels use successive draws
  * (the reference's re-seeding biases orders towards runs of consecutive edges).
  */
-export function levelEdges(policy: EdgePolicy, levels: number, seed: number, compat: boolean): number[] | null {
+export function levelEdges(policy: EdgePolicy, levels: number, seed: number, reference: boolean): number[] | null {
   switch (policy.kind) {
     case 'order': {
       const edges = policy.edges.map((e, i) => checkEdge(e, `edge order[${i}]`));
@@ -43,7 +43,7 @@ export function levelEdges(policy: EdgePolicy, levels: number, seed: number, com
       const remaining = Array.from({ length: NUM_EDGES }, (_, e) => e);
       const chosen: number[] = [];
       for (let level = 0; level < levels; level++) {
-        if (compat) rng.seed(seed);
+        if (reference) rng.seed(seed);
         const edge = rng.choice(remaining);
         chosen.push(edge);
         remaining.splice(remaining.indexOf(edge), 1);

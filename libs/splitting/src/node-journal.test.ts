@@ -119,10 +119,10 @@ describe('a resumed split must have been started with the same settings (issue 1
     ['--warmup', { metricSettings: { ...metricSettings, warmup: 'smoke' } }, /--warmup none; this run asks for smoke/],
     ['the metric init', { metricSettings: { ...metricSettings, init: 'normal' } }, /the metric init pytorch_default; this run asks for normal/],
     ['the tfjs backend', { metricSettings: { ...metricSettings, backend: 'cpu' } }, /the tfjs backend \(FSNAS_BACKEND\) wasm; this run asks for cpu/],
-    ['--compat', { compat: 'reference' as const }, /--compat none; this run asks for reference/],
+    ['--fidelity', { fidelity: 'reference' as const }, /--fidelity published; this run asks for reference/],
     ['--leaves', { leaves: 6 }, /--leaves 8; this run asks for 6/],
     ['--edges', { edges: { kind: 'order' as const, edges: [1, 0, 2] } }, /--edges 0,1,2; this run asks for 1,0,2/],
-    ['no metric settings', { metricSettings: undefined }, /--dataset cifar10, the metric compat mode naslib, --batch-size 64, .*; this run asks for --dataset none, the metric compat mode none, --batch-size none/],
+    ['no metric settings', { metricSettings: undefined }, /--dataset cifar10, the metric fidelity published, --batch-size 64, .*; this run asks for --dataset none, the metric fidelity none, --batch-size none/],
   ])('refuses to resume with another %s, naming the option and both values', async (option, change, message) => {
     const out = await interrupted();
     const metric = hashScalarMetric();

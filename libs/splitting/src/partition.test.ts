@@ -40,7 +40,7 @@ function randomSymmetric(rng: Rng, n: number): number[][] {
   return m;
 }
 
-describe('reference clusterize (compat, docs/reference.md §10.6)', () => {
+describe('reference clusterize (fidelity reference, docs/reference.md §10.6)', () => {
   const ref = (matrix: number[][], k: number, kind: 'distance' | 'similarity') => bestPartition(matrix, { k, kind, tieBreak: 'reference' });
 
   it('values (0.1,0.5,0.2,0.9,1.0), D=−|Δ|: 2 groups [[3,4],[0,1,2]], 3 groups [[1],[0,2],[3,4]]', () => {
@@ -124,7 +124,7 @@ describe('exact partition (default)', () => {
     expect(Math.min(...q.groups.map((g) => g.length))).toBe(2);
     expect(bestPartition(zeros(8), { k: 4, kind: 'similarity', constraints: { balanced: true } }).enumerated).toBe(105);
     expect(() => bestPartition(S, { k: 2, kind: 'similarity', constraints: { minSize: 3 } })).toThrow(PartitionError);
-    expect(() => bestPartition(S, { k: 2, kind: 'similarity', tieBreak: 'reference', constraints: { balanced: true } })).toThrow(/compat/);
+    expect(() => bestPartition(S, { k: 2, kind: 'similarity', tieBreak: 'reference', constraints: { balanced: true } })).toThrow(/fidelity reference/);
   });
 
   it('rejects bad k and malformed matrices', () => {

@@ -83,7 +83,7 @@ export function bestPartition(matrix: readonly (readonly number[])[], options: P
   const { k } = options;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new PartitionError(`cannot split ${n} ops into ${k} groups (need 1 ≤ k ≤ ${n})`);
   if ((options.tieBreak ?? 'balanced') === 'reference') {
-    if (options.constraints) throw new PartitionError('group-size constraints are not available with the reference tie order (compat mode)');
+    if (options.constraints) throw new PartitionError('group-size constraints are not available with the reference tie order (fidelity reference)');
     return referenceClusterize(W, k);
   }
   return exactMinCut(W, k, sizeBounds(n, k, options.constraints), options.tolerance ?? 1e-12);

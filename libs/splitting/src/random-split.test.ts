@@ -8,7 +8,7 @@ import { replaySplitTree, splitTreeLeaves } from './split-tree';
 import { firstRows, paperFamily } from './testing/paper';
 
 const paperRandom = (seed: number) =>
-  randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed, compat: 'reference' });
+  randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed, fidelity: 'reference' });
 
 describe('random splits (docs/reference.md §3.5, §10.7)', () => {
   it('seed 888 reproduces the invariant-7 rows of all 8 leaves', () => {
@@ -54,7 +54,7 @@ describe('random splits (docs/reference.md §3.5, §10.7)', () => {
         branching: [2],
         edges: c.mode === 'order' ? { kind: 'order', edges: c.order! } : { kind: 'random' },
         seed: c.seed,
-        compat: 'reference',
+        fidelity: 'reference',
       });
       const label = `${c.target}/${c.mode}/${c.seed}`;
       expect(tree.levels, label).toEqual(c.levels);
@@ -82,6 +82,6 @@ describe('random splits (docs/reference.md §3.5, §10.7)', () => {
   it('fixed mode looks factors up by level index: m = 5 gives 5 leaves (the reference gives 4)', () => {
     const opts = { leaves: 5, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] } as const, seed: 0 };
     expect(randomSplit(opts).leaves).toHaveLength(5);
-    expect(randomSplit({ ...opts, compat: 'reference' }).leaves).toHaveLength(4);
+    expect(randomSplit({ ...opts, fidelity: 'reference' }).leaves).toHaveLength(4);
   });
 });

@@ -34,7 +34,7 @@ export function constructRandomOpSplits(rng: PythonRandom, ops: readonly number[
  *   seed(node seed); s = choice(range(10000)); seed(s); [random edges: edge = choice(remaining)];
  *   groups = construct_random_op_splits(ops, k, node seed);
  *   child i's seed = choice(range(10000·(i+1))), drawn only after child i−1's whole subtree ran.
- * The root's seed is the run seed. Outside compat mode only the docs/reference.md §9.9 factor lookup differs.
+ * The root's seed is the run seed. With the published fidelity only the docs/reference.md §9.9 factor lookup differs.
  * Edge policy `metric` makes no sense without a metric and is rejected.
  */
 export function randomSplit(options: SplitPlanOptions): SplitTreeDocument {

@@ -37,11 +37,11 @@ describe('comparing splits with paper families', () => {
   });
 
   it('a bit-exact split is identical at every level (random seed 888)', () => {
-    const tree = randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, compat: 'reference' });
+    const tree = randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, fidelity: 'reference' });
     const cmp = compareWithFamily(tree, paperFamily('cifar10', 'random_seed888'));
     expect(cmp.levels.map((l) => l.identical)).toEqual([true, true, true]);
     expect(cmp.sameLeavesInOrder).toBe(true);
-    const other = compareWithFamily(randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 777, compat: 'reference' }), paperFamily('cifar10', 'random_seed888'));
+    const other = compareWithFamily(randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 777, fidelity: 'reference' }), paperFamily('cifar10', 'random_seed888'));
     expect(other.levels[0]!.mean).toBeGreaterThan(0);
     expect(other.sameLeafSet).toBe(false);
   });

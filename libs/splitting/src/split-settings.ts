@@ -1,19 +1,24 @@
+import { fidelityOfToken, type Fidelity, type FidelityLibrary, type FidelityToken } from '@fsnas/core';
 import { Mask } from '@fsnas/nb201';
 import type { EdgePolicy } from './edge-policy';
 import type { SettingDifference } from './errors';
 import type { GroupSizeConstraints } from './partition';
 
-/** 'reference' reproduces the reference code's behaviour where fsnas fixes it (README: compat). */
-export type CompatMode = 'none' | 'reference';
-
-/** The plan of a split tree: its shape, edge policy, seed and the mask it splits. */
+/**
+ * The plan of a split tree: its shape, edge policy, seed, fidelity and the mask it splits, as split
+ * trees and node-journal headers record it (their `options`, hashed into no key but compared on resume).
+ */
 export interface SplitTreeOptions {
   readonly leaves: number;
   readonly branching: readonly number[];
   readonly dropLeaves: boolean;
   readonly edges: EdgePolicy;
   readonly seed: number;
-  readonly compat: CompatMode;
+  /**
+   * The fidelity as splitting persists it (core's fidelityToken): `none` for published, `reference`
+   * (which reproduces the reference code where fsnas fixes it). Read it with `fidelityOfTree`.
+   */
+  readonly compat: FidelityToken<'splitting'>;
   readonly groupSizes: GroupSizeConstraints | null;
   /** The mask that was split (0/1 rows). */
   readonly parent: number[][];
@@ -32,7 +37,7 @@ export interface SplitMetricSettings {
   readonly batches: number | null;
   /** Weight init scheme of the metric networks. */
   readonly init: string | null;
-  /** The metric library's compat mode ('naslib' | 'reference'). */
+  /** The metric library's fidelity as metrics persists it (core's fidelityToken: 'naslib' for published, or 'reference'). */
   readonly metricCompat: string | null;
   /** The metric networks' shape (C, N, classes, affine). */
   readonly network: Readonly<Record<string, number | boolean>> | null;
@@ -54,6 +59,9 @@ export interface SplitSettings extends SplitTreeOptions, SplitMetricSettings {
   readonly metric: string;
 }
 
+/** The fidelity a split tree (or node-journal header) records. */
+export const fidelityOfTree = (options: Pick<SplitTreeOptions, 'compat'>): Fidelity => fidelityOfToken('splitting', options.compat);
+
 export const UNKNOWN_METRIC_SETTINGS: SplitMetricSettings = {
   dataset: null,
   batchSize: null,
@@ -70,8 +78,8 @@ export const UNKNOWN_METRIC_SETTINGS: SplitMetricSettings = {
 export const SPLIT_SETTING_OPTIONS: Readonly<Record<keyof SplitSettings, string>> = {
   metric: '--metric',
   dataset: '--dataset',
-  compat: '--compat',
-  metricCompat: 'the metric compat mode',
+  compat: '--fidelity',
+  metricCompat: 'the metric fidelity',
   batchSize: '--batch-size',
   batches: '--batches',
   init: 'the metric init',
@@ -108,9 +116,20 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** Where a persisted fidelity token is shown as the fidelity it stands for. */
+const TOKEN_FIELDS: Partial<Record<keyof SplitSettings, FidelityLibrary>> = { compat: 'splitting', metricCompat: 'metrics' };
+
 /** A value the way its option is written. */
 function shown(field: keyof SplitSettings, value: unknown): string {
   if (value === null || value === undefined) return 'none';
+  const library = TOKEN_FIELDS[field];
+  if (library && typeof value === 'string') {
+    try {
+      return fidelityOfToken(library, value);
+    } catch {
+      return value;
+    }
+  }
   if (field === 'edges') {
     const policy = value as EdgePolicy;
     if (policy.kind === 'order') return policy.edges.join(',');

@@ -27,7 +27,7 @@ describe('readSplitLeaves, the one split-file reader', () => {
   });
 
   it('reads a split tree by replaying it, and refuses a tree whose leaves its groups do not give', () => {
-    const doc = randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, compat: 'reference' });
+    const doc = randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, fidelity: 'reference' });
     const file = join(dir, 'tree.json');
     writeSplitTree(file, doc);
     const read = readSplitLeaves(file);
@@ -58,7 +58,7 @@ describe('split sources', () => {
     const key = splitSourceKey(synflow);
     expect(key).toMatch(/^synflow-cifar10-[0-9a-f]{16}$/);
     expect(splitSourceKey({ ...synflow, setting: PAPER_SPLIT_SETTING })).toBe(key);
-    for (const changed of [{ seed: 0 }, { fidelity: 'none' as const }, { warmup: 'smoke' }, { dataset: 'cifar100' }, { metric: 'snip' }, { setting: { ...PAPER_SPLIT_SETTING, batchSize: 8 } }]) {
+    for (const changed of [{ seed: 0 }, { fidelity: 'published' as const }, { warmup: 'smoke' }, { dataset: 'cifar100' }, { metric: 'snip' }, { setting: { ...PAPER_SPLIT_SETTING, batchSize: 8 } }]) {
       expect(splitSourceKey({ ...synflow, ...changed })).not.toBe(key);
     }
     expect(splitSourceKey({ kind: 'paper', metric: 'synflow' })).toBe('paper-synflow');
@@ -68,19 +68,21 @@ describe('split sources', () => {
     expect(describeSplitSource({ kind: 'paper', metric: 'snip' })).toBe('paper:snip');
     expect(describeSplitSource({ kind: 'file', path: '/x/mine.json' })).toBe('file:mine.json');
     expect(describeSplitSource(synflow)).toBe('ours:synflow');
-    expect(describeSplitSource({ ...synflow, seed: 0, fidelity: 'none', setting: { ...PAPER_SPLIT_SETTING, name: 'tiny' } })).toBe('ours:synflow[seed 0, none, tiny]');
+    expect(describeSplitSource({ ...synflow, seed: 0, fidelity: 'published', setting: { ...PAPER_SPLIT_SETTING, name: 'tiny' } })).toBe('ours:synflow[seed 0, published, tiny]');
   });
 
   it('parse the command-line forms and refuse malformed ones', () => {
     expect(parseSplitSource('paper:synflow')).toEqual({ kind: 'paper', metric: 'synflow' });
     expect(parseSplitSource('ours:synflow')).toEqual(synflow);
-    expect(parseSplitSource('ours:snip,seed=0,fidelity=none,warmup=smoke,dataset=cifar100')).toEqual({ kind: 'computed', metric: 'snip', dataset: 'cifar100', seed: 0, fidelity: 'none', warmup: 'smoke' });
+    expect(parseSplitSource('ours:snip,seed=0,fidelity=published,warmup=smoke,dataset=cifar100')).toEqual({ kind: 'computed', metric: 'snip', dataset: 'cifar100', seed: 0, fidelity: 'published', warmup: 'smoke' });
+    expect(parseSplitSource('ours:snip,fidelity=none')).toEqual({ ...parseSplitSource('ours:snip'), fidelity: 'published' }); // the legacy spelling
+    expect(parseSplitSource('ours:snip,fidelity=reference')).toEqual(parseSplitSource('ours:snip'));
     expect(parseSplitSource('splits/a.json')).toEqual({ kind: 'file', path: 'splits/a.json' });
     for (const [text, message] of [
       ['paper', /paper:<metric>/],
       ['ours:', /names no metric/],
       ['ours:snip,seed=-1', /seed must be a non-negative integer/],
-      ['ours:snip,fidelity=exact', /fidelity must be none or reference/],
+      ['ours:snip,fidelity=exact', "split source 'ours:snip,fidelity=exact': fidelity must be published or reference (legacy: none, naslib, spec), got 'exact'"],
       ['ours:snip,colour=red', /'colour=red' is not one of dataset=<value>/],
       ['ours:snip,seed=1,seed=2', /sets seed twice/],
     ] as const) {
@@ -108,7 +110,7 @@ describe('the split store', () => {
     expect(store.leaves({ kind: 'file', path: write('k.json', [rows, rest]) }, 'cifar10')).toHaveLength(2);
     expect(store.has(random)).toBe(false);
     expect(() => store.leaves(random, 'cifar10')).toThrow(/ours:random is not computed yet .*fsnas reproduce --finding splits/);
-    const doc = randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, compat: 'reference' });
+    const doc = randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, fidelity: 'reference' });
     writeSplitTree(store.treeFile(random), doc);
     expect(store.has(random)).toBe(true);
     expect(store.tree(random)).toEqual(doc);
@@ -117,7 +119,7 @@ describe('the split store', () => {
 
   it('refuses a cached tree that is not the one its key names', () => {
     const other: ComputedSplitSource = { ...random, seed: 1 };
-    writeSplitTree(store.treeFile(other), randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, compat: 'reference' }));
+    writeSplitTree(store.treeFile(other), randomSplit({ leaves: 8, branching: [2], edges: { kind: 'order', edges: [0, 1, 2] }, seed: 888, fidelity: 'reference' }));
     expect(() => createSplitStore(cache).leaves(other, 'cifar10')).toThrow(/has seed 888, the source 1: delete it/);
   });
 });

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { InvalidInputError, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, fidelityToken, parseFidelity, writableDataDir, type Fidelity } from '@fsnas/core';
 import { loadPaperSplits, type Mask, type PaperSplits } from '@fsnas/nb201';
 import type { EdgePolicy } from './edge-policy';
-import type { CompatMode } from './split-settings';
+import { fidelityOfTree } from './split-settings';
 import { readSplitLeaves, type SplitLeavesFile, type SplitTreeDocument } from './split-tree';
-
-/** How faithfully a computed split follows the reference code: its compat mode (split-settings.ts). */
-export type SplitFidelity = CompatMode;
 
 /**
  * The tree plan and metric evaluation of a computed split, besides what its source names. `name`
@@ -51,7 +48,8 @@ export interface ComputedSplitSource {
   /** Dataset of the metric batches. */
   readonly dataset: string;
   readonly seed: number;
-  readonly fidelity: SplitFidelity;
+  /** Published (fsnas's fixed splitter) or the reference code's behaviour. */
+  readonly fidelity: Fidelity;
   /** Search budget that warms up every node's supernet, or null for none. */
   readonly warmup: string | null;
   /** Absent: PAPER_SPLIT_SETTING. */
@@ -81,19 +79,21 @@ function canonical(value: unknown): string {
 /**
  * A source's identity as text. A computed source's key is content-addressed (a hash of every field,
  * the setting filled in), so two runs that ask for the same split share one cached tree, and a
- * change of any setting gives a new key.
+ * change of any setting gives a new key. The fidelity is hashed as splitting's persisted token
+ * (`none` | `reference`, core's fidelityToken), so cached trees keep the keys they were written under.
  */
 export function splitSourceKey(source: SplitSource): string {
   if (source.kind === 'paper') return `paper-${source.metric}`;
   if (source.kind === 'file') return `file-${resolve(source.path)}`;
-  const hash = createHash('sha256').update(canonical({ ...source, setting: settingOf(source) })).digest('hex').slice(0, 16);
+  const hashed = { ...source, fidelity: fidelityToken('splitting', source.fidelity), setting: settingOf(source) };
+  const hash = createHash('sha256').update(canonical(hashed)).digest('hex').slice(0, 16);
   return `${source.metric.replace(/[^A-Za-z0-9_.-]/g, '_')}-${source.dataset}-${hash}`;
 }
 
 /**
  * A short label for tables and run names: `paper:synflow`, `file:mine.json`, `ours:synflow`; a
  * computed source lists, in brackets, what differs from the paper's setting (cifar10, seed 888,
- * reference fidelity, no warm-up, the paper's tree), e.g. `ours:synflow[seed 0, none, tiny]`.
+ * reference fidelity, no warm-up, the paper's tree), e.g. `ours:synflow[seed 0, published, tiny]`.
  */
 export function describeSplitSource(source: SplitSource): string {
   if (source.kind === 'paper') return `paper:${source.metric}`;
@@ -113,8 +113,8 @@ const COMPUTED_FIELDS = ['dataset', 'seed', 'fidelity', 'warmup'] as const;
 
 /**
  * The command-line form of a source: `paper:<metric>`, `ours:<metric>[,dataset=<d>][,seed=<n>]
- * [,fidelity=none|reference][,warmup=<budget>]` (the paper's setting; defaults cifar10, seed 888,
- * reference, no warm-up), or a split file's path.
+ * [,fidelity=published|reference][,warmup=<budget>]` (the paper's setting; defaults cifar10, seed 888,
+ * reference, no warm-up; the legacy `fidelity=none` is published), or a split file's path.
  */
 export function parseSplitSource(text: string): SplitSource {
   if (text === 'paper') throw new InvalidInputError("a paper split source names its family: 'paper:<metric>', e.g. paper:synflow");
@@ -140,8 +140,7 @@ export function parseSplitSource(text: string): SplitSource {
   }
   const seed = fields['seed'] === undefined ? PAPER_SPLIT_SEED : Number(fields['seed']);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidInputError(`split source '${text}': seed must be a non-negative integer, got '${fields['seed']}'`);
-  const fidelity = fields['fidelity'] ?? 'reference';
-  if (fidelity !== 'none' && fidelity !== 'reference') throw new InvalidInputError(`split source '${text}': fidelity must be none or reference, got '${fidelity}'`);
+  const fidelity = fields['fidelity'] === undefined ? 'reference' : parseFidelity(fields['fidelity'], `split source '${text}': fidelity`);
   return { kind: 'computed', metric, dataset: fields['dataset'] ?? 'cifar10', seed, fidelity, warmup: fields['warmup'] ?? null };
 }
 
@@ -213,8 +212,8 @@ function checkComputedTree(source: ComputedSplitSource, file: string, tree: Spli
     ? 'holds leaves only, not a split tree'
     : tree.options.seed !== source.seed
       ? `has seed ${tree.options.seed}, the source ${source.seed}`
-      : tree.options.compat !== source.fidelity
-        ? `has compat ${tree.options.compat}, the source fidelity ${source.fidelity}`
+      : fidelityOfTree(tree.options) !== source.fidelity
+        ? `has fidelity ${fidelityOfTree(tree.options)}, the source ${source.fidelity}`
         : tree.options.leaves !== setting.leaves
           ? `has ${tree.options.leaves} leaves, the setting ${setting.leaves}`
           : null;

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, jsonPreview, writeFileAtomic } from '@fsnas/core';
+import { FIDELITIES, InvalidInputError, fidelityToken, jsonPreview, writeFileAtomic } from '@fsnas/core';
 import type { MatrixKind } from '@fsnas/metrics';
 import { Mask, NUM_EDGES, NUM_OPS } from '@fsnas/nb201';
 import { ascendingSplit, treeShape } from './branching';
 import type { EdgePolicy } from './edge-policy';
 import { SplitTreeFormatError, SplitTreeReplayError } from './errors';
 import { bestPartition, type GroupSizeConstraints } from './partition';
-import type { SplitMetricSettings, SplitSettings, SplitTreeOptions } from './split-settings';
+import { fidelityOfTree, type SplitMetricSettings, type SplitSettings, type SplitTreeOptions } from './split-settings';
 
 /**
  * A split tree as plain JSON: everything needed to audit a split (every node's metric values,
@@ -260,7 +260,7 @@ function treeOptionsOf(v: Json, path: string): SplitTreeOptions {
     dropLeaves: bool(opt['dropLeaves'], `${path}.dropLeaves`),
     edges: edgePolicyOf(opt['edges'], `${path}.edges`),
     seed: int(opt['seed'], `${path}.seed`),
-    compat: oneOf(opt['compat'], `${path}.compat`, ['none', 'reference'] as const),
+    compat: oneOf(opt['compat'], `${path}.compat`, FIDELITIES.map((f) => fidelityToken('splitting', f))),
     groupSizes: groupSizesOf(opt['groupSizes'], `${path}.groupSizes`),
     parent: maskRows(opt['parent'], `${path}.parent`),
   };
@@ -410,10 +410,10 @@ const sameRows = (a: readonly (readonly number[])[], b: readonly (readonly numbe
 export function replaySplitTree(input: SplitTreeDocument | unknown, options: ReplayOptions = {}): Mask[] {
   const doc = validateSplitTree(input);
   const recheck = options.recheckPartitions ?? true;
-  const compat = doc.options.compat === 'reference';
+  const reference = fidelityOfTree(doc.options) === 'reference';
   let shape;
   try {
-    shape = treeShape(doc.levels, compat ? 'child-index' : 'level-index');
+    shape = treeShape(doc.levels, reference ? 'child-index' : 'level-index');
   } catch (error) {
     throw new SplitTreeReplayError('$.levels', (error as Error).message);
   }
@@ -445,7 +445,7 @@ export function replaySplitTree(input: SplitTreeDocument | unknown, options: Rep
     if (node.groups.length !== node.factor) bad('groups', `has ${node.groups.length} groups, factor is ${node.factor}`);
     if (flat.join() !== allowed.join()) bad('groups', `[${JSON.stringify(node.groups)}] do not partition the allowed ops [${allowed}]`);
     if (recheck && node.evaluation) {
-      const tieBreak = compat ? 'reference' : 'balanced';
+      const tieBreak = reference ? 'reference' : 'balanced';
       const constraints = doc.options.groupSizes ?? undefined;
       const part = bestPartition(node.evaluation.matrix, { k: node.factor, kind: node.evaluation.kind, tieBreak, ...(constraints ? { constraints } : {}) });
       const groups = part.groups.map((g) => g.map((i) => node.ops[i] as number));

@@ -17,7 +17,7 @@ const paperOptions = (metric: EdgeMetric, extra: Partial<SplitOptions> = {}): Sp
   branching: [2],
   edges: { kind: 'order', edges: [0, 1, 2] },
   seed: 0,
-  compat: 'reference',
+  fidelity: 'reference',
   progress: quiet,
   ...extra,
 });
@@ -34,7 +34,7 @@ describe('dummy-network parameter count (test helper for num_params)', () => {
   });
 });
 
-describe('paper splits of data-independent metrics (compat reference, edges 0,1,2)', () => {
+describe('paper splits of data-independent metrics (fidelity reference, edges 0,1,2)', () => {
   it('num_params reproduces the paper CIFAR-10 leaves exactly, in order (docs/reference.md §10.9)', async () => {
     const tree = await splitSupernet(paperOptions(numParamsReference()));
     expect(tree.root.groups).toEqual([[3], [0, 1, 2, 4]]);
@@ -55,13 +55,13 @@ describe('paper splits of data-independent metrics (compat reference, edges 0,1,
     expect(splitTreeLeaves(tree).map(String)).toEqual(paperFamily('cifar10', 'linear_regions').map(String));
   });
 
-  it('outside compat mode the same metrics give the same level-0 split (up to group order) and balanced ties', async () => {
-    const np = await splitSupernet(paperOptions(numParamsReference(), { compat: 'none' }));
+  it('with the published fidelity the same metrics give the same level-0 split (up to group order) and balanced ties', async () => {
+    const np = await splitSupernet(paperOptions(numParamsReference(), { fidelity: 'published' }));
     expect(np.root.groups).toEqual([[0, 1, 2, 4], [3]]);
     const cmp = compareWithFamily(np, paperFamily('cifar10', 'num_params'));
     expect(cmp.levels[0]!.identical).toBe(true);
     expect(cmp.levels[1]!.mean).toBeGreaterThan(0); // balanced tie-break instead of {none}|rest
-    const lr = await splitSupernet(paperOptions(linearRegionsReference(), { compat: 'none' }));
+    const lr = await splitSupernet(paperOptions(linearRegionsReference(), { fidelity: 'published' }));
     expect(lr.root.groups).toEqual([[0, 1, 2], [3, 4]]);
   });
 });
@@ -69,7 +69,7 @@ describe('paper splits of data-independent metrics (compat reference, edges 0,1,
 describe('splitSupernet', () => {
   it('records every node: mask, edge, candidate values, matrix, kind, groups, children', async () => {
     const metric = hashScalarMetric();
-    const tree = await splitSupernet(paperOptions(metric, { compat: 'none', seed: 3 }));
+    const tree = await splitSupernet(paperOptions(metric, { fidelity: 'published', seed: 3 }));
     const nodes = [tree.root, ...tree.root.children, ...tree.root.children.flatMap((c) => c.children)];
     expect(nodes).toHaveLength(7);
     expect(metric.calls).toHaveLength(7);
@@ -89,9 +89,9 @@ describe('splitSupernet', () => {
 
   it('re-running with the same options and a deterministic metric reproduces the tree and leaves', async () => {
     for (const metric of [hashScalarMetric(), hashSimilarityMetric()]) {
-      for (const compat of ['none', 'reference'] as const) {
-        const a = await splitSupernet(paperOptions(metric, { compat }));
-        const b = await splitSupernet(paperOptions(metric, { compat }));
+      for (const fidelity of ['published', 'reference'] as const) {
+        const a = await splitSupernet(paperOptions(metric, { fidelity }));
+        const b = await splitSupernet(paperOptions(metric, { fidelity }));
         expect(JSON.stringify(a)).toBe(JSON.stringify(b));
         // Round trip through JSON text, then re-derive the leaves without the metric.
         const leaves = replaySplitTree(parseSplitTree(JSON.stringify(a)));
@@ -128,7 +128,7 @@ describe('splitSupernet', () => {
     });
     const options = paperOptions(metric, {
       leaves: 4,
-      compat: 'none',
+      fidelity: 'published',
       warmup: async (mask, level, parent) => {
         const name = `w${level}.${mask.size}`;
         events.push(`warm ${name} from ${(parent as { name?: string } | undefined)?.name}`);
@@ -145,7 +145,7 @@ describe('splitSupernet', () => {
       'dispose w0.15625',
     ]);
     await expect(splitSupernet({ ...options, resume: [] })).resolves.toBeDefined();
-    const tree = await splitSupernet(paperOptions(hashScalarMetric(), { leaves: 4, compat: 'none' }));
+    const tree = await splitSupernet(paperOptions(hashScalarMetric(), { leaves: 4, fidelity: 'published' }));
     await expect(splitSupernet({ ...options, resume: [tree.root] })).rejects.toThrow(/warm-up cannot resume/);
   });
 
@@ -158,9 +158,9 @@ describe('splitSupernet', () => {
     expect(text).toMatch(/7\/7 .*done in/);
   });
 
-  it('skips the metric on k = 1 nodes outside compat mode, calls it in compat mode (as the reference)', async () => {
+  it('skips the metric on k = 1 nodes with the published fidelity, calls it with reference (as the reference)', async () => {
     const fixed = hashScalarMetric();
-    const t = await splitSupernet(paperOptions(fixed, { leaves: 5, compat: 'none' }));
+    const t = await splitSupernet(paperOptions(fixed, { leaves: 5, fidelity: 'published' }));
     expect(t.leaves).toHaveLength(5);
     expect(fixed.calls).toHaveLength(3 + 1); // 3 upper nodes + the one k=2 node on the last level
     const ref = hashScalarMetric();
@@ -174,7 +174,7 @@ describe('splitSupernet', () => {
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { parent: oneOp }))).rejects.toThrow(/only 1 ops are allowed/);
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { parent: Mask.full().restrict(0, [1]).restrict(1, [1]).restrict(2, [1]).restrict(3, [2]).restrict(4, [2]).restrict(5, [3, 4]) }))).rejects.toThrow(BranchingError);
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { edges: { kind: 'order', edges: [0, 1] } }))).rejects.toThrow(/3 levels/);
-    await expect(splitSupernet(paperOptions(hashScalarMetric(), { groupSizes: { balanced: true } }))).rejects.toThrow(/compat/);
+    await expect(splitSupernet(paperOptions(hashScalarMetric(), { groupSizes: { balanced: true } }))).rejects.toThrow(/fidelity reference/);
     await expect(splitSupernet(paperOptions(hashScalarMetric(), { leaves: 2, branching: [3], dropLeaves: true }))).rejects.toThrow(/no level to split/);
     const nan = scalarMetric('nan', () => Number.NaN);
     await expect(splitSupernet(paperOptions(nan))).rejects.toThrow(MetricOutputError);
@@ -203,14 +203,14 @@ describe('splitSupernet', () => {
   });
 
   it('honours group-size constraints', async () => {
-    const t = await splitSupernet(paperOptions(hashSimilarityMetric(), { compat: 'none', groupSizes: { balanced: true } }));
+    const t = await splitSupernet(paperOptions(hashSimilarityMetric(), { fidelity: 'published', groupSizes: { balanced: true } }));
     expect(t.root.groups.map((g) => g.length).sort()).toEqual([2, 3]);
     expect(replaySplitTree(t)).toHaveLength(8);
   });
 });
 
 describe('leaves always partition the parent (property test)', () => {
-  it('holds over random masks, branchings, seeds, metrics, edge policies and compat modes', async () => {
+  it('holds over random masks, branchings, seeds, metrics, edge policies and fidelities', async () => {
     const rng = new Rng(20240601);
     let checked = 0;
     for (let t = 0; t < 120; t++) {
@@ -229,7 +229,7 @@ describe('leaves always partition the parent (property test)', () => {
         dropLeaves: rng.uniform() < 0.2,
         edges: edgeKinds[rng.int(3)]!,
         seed: rng.int(10000),
-        compat: rng.uniform() < 0.5 ? 'reference' : 'none',
+        fidelity: rng.uniform() < 0.5 ? 'reference' : 'published',
         progress: quiet,
       };
       let tree: SplitTreeDocument;

@@ -1,4 +1,4 @@
-import { Progress, yieldToEventLoop } from '@fsnas/core';
+import { Progress, fidelityToken, yieldToEventLoop, type Fidelity } from '@fsnas/core';
 import type { EdgeEvaluation, EdgeMetric } from '@fsnas/metrics';
 import { Mask, NUM_EDGES } from '@fsnas/nb201';
 import type { NB201Network } from '@fsnas/nn';
@@ -16,7 +16,7 @@ import {
   type SplitNodeRecord,
   type SplitTreeDocument,
 } from './split-tree';
-import { UNKNOWN_METRIC_SETTINGS, type CompatMode, type SplitMetricSettings, type SplitSettings, type SplitTreeOptions } from './split-settings';
+import { UNKNOWN_METRIC_SETTINGS, type SplitMetricSettings, type SplitSettings, type SplitTreeOptions } from './split-settings';
 
 /**
  * Optional training of the node's supernet before its metric is evaluated (docs/reference.md §3.6;
@@ -33,7 +33,7 @@ export interface ProgressSettings {
   readonly intervalMs?: number;
 }
 
-/** What the branching tree, edges, seed and compat mode of a split are. Shared by metric and random splits. */
+/** What the branching tree, edges, seed and fidelity of a split are. Shared by metric and random splits. */
 export interface SplitPlanOptions {
   /** Target number of leaves (sub-supernets). */
   readonly leaves: number;
@@ -41,14 +41,15 @@ export interface SplitPlanOptions {
   readonly dropLeaves?: boolean;
   readonly edges: EdgePolicy;
   readonly seed?: number;
-  readonly compat?: CompatMode;
+  /** `reference` reproduces the reference code where fsnas fixes it (default published: fsnas's fixed splitter). */
+  readonly fidelity?: Fidelity;
   /** The mask to split (default: the full space). */
   readonly parent?: Mask;
 }
 
 export interface SplitOptions extends SplitPlanOptions {
   readonly metric: EdgeMetric;
-  /** Group-size constraints for every partition (not available with compat 'reference'). */
+  /** Group-size constraints for every partition (not available with fidelity reference). */
   readonly groupSizes?: GroupSizeConstraints;
   readonly warmup?: WarmupHook;
   /**
@@ -73,7 +74,7 @@ export interface SplitPlan {
   /** Per-level edges, or null for the `metric` policy. */
   readonly edges: number[] | null;
   readonly seed: number;
-  readonly compat: boolean;
+  readonly fidelity: Fidelity;
   readonly parent: Mask;
   readonly byPath: ReadonlyMap<string, ShapeNode>;
 }
@@ -86,14 +87,15 @@ export interface SplitPlan {
 export function planSplit(options: SplitPlanOptions): SplitPlan {
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new BranchingError(`seed must be a non-negative integer, got ${seed}`);
-  const compat = (options.compat ?? 'none') === 'reference';
+  const fidelity = options.fidelity ?? 'published';
+  const reference = fidelity === 'reference';
   const parent = options.parent ?? Mask.full();
   const levels = ascendingSplit({ leaves: options.leaves, branching: options.branching, dropLeaves: options.dropLeaves ?? false, seed });
   if (levels.length === 0) throw new BranchingError(`${options.leaves} leaves with branching [${options.branching.join(', ')}] and dropLeaves leave no level to split`);
-  const shape = treeShape(levels, compat ? 'child-index' : 'level-index');
+  const shape = treeShape(levels, reference ? 'child-index' : 'level-index');
   const leaves = leafCount(shape);
   if (leaves > parent.size) throw new BranchingError(`${leaves} leaves requested but the mask holds only ${parent.size} architectures`);
-  const edges = levelEdges(options.edges, levels.length, seed, compat);
+  const edges = levelEdges(options.edges, levels.length, seed, reference);
   if (edges) {
     // With distinct level edges every node of level ℓ still has the parent's ops on edges[ℓ].
     const distinct = new Set(edges).size === edges.length;
@@ -108,7 +110,7 @@ export function planSplit(options: SplitPlanOptions): SplitPlan {
     throw new BranchingError(`the metric edge policy splits each edge once: ${levels.length} levels need more than ${NUM_EDGES} edges`);
   }
   const byPath = new Map(shape.flat().map((n) => [n.path.join('.'), n]));
-  return { levels, shape, edges, seed, compat, parent, byPath };
+  return { levels, shape, edges, seed, fidelity, parent, byPath };
 }
 
 /**
@@ -158,7 +160,7 @@ export function checkEvaluation(metric: string, where: string, n: number, ev: Ed
  * disjoint candidates of its edge, partitions the ops exactly, and recurses into the groups in
  * order, so leaf idx = Σ c_ℓ·Π(factors below) with group 0 first.
  *
- * Differences from the reference outside compat mode: the factor of a node is read by its index in
+ * Differences from the reference with the published fidelity: the factor of a node is read by its index in
  * its level (docs/reference.md §9.9), nodes with k = 1 skip the metric call, ties break towards balance, and every node
  * gets its own derived metric seed.
  */
@@ -166,9 +168,10 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   const plan = planSplit(options);
   const { metric } = options;
   const lastLevel = plan.levels.length - 1;
-  if (plan.compat && options.groupSizes) throw new BranchingError('group-size constraints are not available in compat mode reference');
+  const reference = plan.fidelity === 'reference';
+  if (reference && options.groupSizes) throw new BranchingError('group-size constraints are not available with fidelity reference');
   if (options.warmup && options.resume?.length) throw new BranchingError('a split with warm-up cannot resume (trained weights are not journaled); start it over');
-  const tieBreak = plan.compat ? 'reference' : 'balanced';
+  const tieBreak = reference ? 'reference' : 'balanced';
   const constraints = options.groupSizes;
   const total = plan.shape.reduce((s, l) => s + l.length, 0);
   const progress = new Progress({ label: `split ${metric.name}`, total, unit: 'node', ...options.progress });
@@ -218,7 +221,7 @@ export async function splitSupernet(options: SplitOptions): Promise<SplitTreeDoc
   ): Promise<SplitNodeRecord> => {
     let chosen: { edge: number; ops: number[]; evaluation: EdgeEvaluationRecord | null; groups: number[][]; cut: number | null };
     let edgeCandidates: EdgeCandidateRecord[] | undefined;
-    const skipMetric = k === 1 && !plan.compat;
+    const skipMetric = k === 1 && !reference;
     if (previous) {
       chosen = previous;
       edgeCandidates = previous.edgeCandidates;
@@ -289,7 +292,7 @@ function splitTreeOptions(options: SplitPlanOptions, plan: SplitPlan, groupSizes
     dropLeaves: options.dropLeaves ?? false,
     edges: options.edges,
     seed: plan.seed,
-    compat: plan.compat ? 'reference' : 'none',
+    compat: fidelityToken('splitting', plan.fidelity),
     groupSizes,
     parent: plan.parent.toRows(),
   };

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Benchmark } from '@fsnas/benchmark';
-import { InvalidInputError, Progress, readInputFile, writableDataDir } from '@fsnas/core';
+import { InvalidInputError, Progress, fidelityToken, readInputFile, writableDataDir } from '@fsnas/core';
 import {
-  COMPAT_MODES,
   METRICS,
   METRIC_NAMES,
   NASLIB_COLUMNS,
@@ -23,39 +22,34 @@ import {
   journalSettings,
   resolveSettings,
   TORCH_PEER_METRICS,
-  type Compat,
   type TorchCheck,
   type TorchPeerMetric,
   type ValidationRow,
 } from '@fsnas/metrics';
 import { initBackend, parseNetworkInit } from '@fsnas/nn';
 import type { Command } from 'commander';
-import { emit, numericOption } from '../cli-kit';
+import { emit, fidelityOf, fidelityOptions, numericOption } from '../cli-kit';
 import { scoreInWorkers } from './score-workers';
 
 interface CommonOptions {
   batchSize?: number;
   batches: number;
   seed: number;
-  compat: string;
+  fidelity?: string;
+  compat?: string;
   init?: string;
   dataset: string;
   json?: boolean;
 }
 
-function parseCompat(value: string): Compat {
-  if ((COMPAT_MODES as readonly string[]).includes(value)) return value as Compat;
-  throw new InvalidInputError(`--compat must be one of ${COMPAT_MODES.join(', ')}, got '${value}'`);
-}
-
 function common(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--dataset <name>', 'batch dataset', 'cifar10')
-    .option('--batch-size <n>', 'images per batch (default 64; 16 with --compat reference)', numericOption.positiveInteger)
+    .option('--batch-size <n>', 'images per batch (default 64; 16 with --fidelity reference)', numericOption.positiveInteger)
     .option('--batches <n>', 'batches per network', numericOption.positiveInteger, 1)
-    .option('--seed <n>', 'seed of the weights, batches and metric randomness', numericOption.nonNegativeInteger, 0)
-    .option('--compat <mode>', 'naslib (published definitions) or reference (the paper code, bugs included)', 'naslib')
-    .option('--init <scheme>', 'weight init: pytorch_default (NASLib; default with --compat naslib) | kaiming_normal_fanin (default with --compat reference) | kaiming_normal_fanout | normal')
+    .option('--seed <n>', 'seed of the weights, batches and metric randomness', numericOption.nonNegativeInteger, 0);
+  return fidelityOptions(cmd, "published follows the metrics' published definitions as NASLib computes them; reference reproduces the paper code, bugs included")
+    .option('--init <scheme>', 'weight init: pytorch_default (NASLib; default with --fidelity published) | kaiming_normal_fanin (default with --fidelity reference) | kaiming_normal_fanout | normal')
     .option('--json', 'print JSON on stdout');
 }
 
@@ -65,7 +59,7 @@ function settings(options: CommonOptions) {
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     batches: options.batches,
     seed: options.seed,
-    compat: parseCompat(options.compat),
+    fidelity: fidelityOf(options),
     ...(options.init !== undefined ? { init: parseNetworkInit(options.init) } : {}),
   };
 }
@@ -191,9 +185,14 @@ export function formatTorchCheck(check: TorchCheck): string {
   return [`torch ${check.torch} (${check.python}); ${check.rows.length} architectures; loss max rel. diff ${lossGap.toExponential(2)}`, `${'metric'.padEnd(10)} ${'median rel. diff'.padStart(17)} ${'max rel. diff'.padStart(14)}`, ...lines].join('\n');
 }
 
-/** Same settings and columns ⇒ same file, so rerunning an interrupted command resumes it. */
-function defaultJournal(s: ReturnType<typeof settings>, columns: readonly string[]): string {
-  const hash = createHash('sha256').update(JSON.stringify({ ...s, columns: [...columns].sort() })).digest('hex').slice(0, 12);
+/**
+ * Same settings and columns ⇒ same file, so rerunning an interrupted command resumes it. The hashed
+ * settings keep the metrics' persisted fidelity token in the place of the fidelity, as they always
+ * had it (`compat: 'naslib' | 'reference'`), so the journals of earlier runs keep their names.
+ */
+export function defaultJournal(s: ReturnType<typeof settings>, columns: readonly string[]): string {
+  const hashed = Object.fromEntries(Object.entries(s).map(([k, v]) => (k === 'fidelity' ? ['compat', fidelityToken('metrics', s.fidelity)] : [k, v])));
+  const hash = createHash('sha256').update(JSON.stringify({ ...hashed, columns: [...columns].sort() })).digest('hex').slice(0, 12);
   return join(writableDataDir(), 'metrics', `scores-${hash}.jsonl`);
 }
 

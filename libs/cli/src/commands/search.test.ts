@@ -21,6 +21,24 @@ describe('fsnas search --mask', () => {
   });
 });
 
+describe('fsnas search --fidelity', () => {
+  it.each([
+    [['--fidelity', 'spec!'], "fsnas: --fidelity must be published or reference (legacy: none, naslib, spec), got 'spec!'"],
+    [['--compat', 'bogus'], "fsnas: --compat must be published or reference (legacy: none, naslib, spec), got 'bogus'"],
+    [['--fidelity', 'published', '--compat', 'spec'], 'fsnas: --compat is the old name of --fidelity: give one of them, not both'],
+  ])('refuses %j in one line, before any data is loaded', async (args, message) => {
+    const r = await runFsnasWithEnv({ FSNAS_DATA_DIR: mkdtempSync(join(tmpdir(), 'fsnas-search-fidelity-')) }, 'search', '--algo', 'darts', '--mask', 'full', ...args);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([message]);
+  });
+
+  it('lists --fidelity in its help, not the hidden --compat', async () => {
+    const help = await runFsnasWithEnv({}, 'search', '--help');
+    expect(help.stdout).toMatch(/--fidelity <fidelity>\s+published\|reference \(default published\)/);
+    expect(help.stdout).not.toContain('--compat');
+  });
+});
+
 describe('fsnas search on the paper budget without a GPU', () => {
   it('warns in one line, pointing to the GPU build and to a cluster, only for paper on a non-GPU backend', () => {
     for (const backend of BACKENDS.filter((b) => b !== 'node-gpu')) {
@@ -46,7 +64,8 @@ describe('fsnas search --mlflow checks the tracking target before the search', (
   // One data folder for the file: its CIFAR decode cache is built once.
   const dataDir = mkdtempSync(join(tmpdir(), 'fsnas-search-mlflow-'));
   const storeDir = mkdtempSync(join(tmpdir(), 'fsnas-search-store-'));
-  const smoke = ['search', '--algo', 'darts', '--mask', 'full', '--budget', 'smoke', '--mlflow', '--json'];
+  // --fidelity published: the run is named, tagged and keyed by search's persisted token, spec.
+  const smoke = ['search', '--algo', 'darts', '--mask', 'full', '--budget', 'smoke', '--fidelity', 'published', '--mlflow', '--json'];
   afterAll(async () => {
     await stopLocalServer({ dataDir: storeDir, graceMs: 5000 });
     rmSync(dataDir, { recursive: true, force: true });

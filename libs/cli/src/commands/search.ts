@@ -3,11 +3,11 @@ import { BUDGETS, InvalidInputError, checkInputFile, checkWritableDir, writableD
 import { fsnasSource } from '@fsnas/experiments';
 import { Mask } from '@fsnas/nb201';
 import { initBackend, type BackendName } from '@fsnas/nn';
-import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, COMPATS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Compat, type Derivation } from '@fsnas/search';
+import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Derivation } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
-import { emit, numericOption } from '../cli-kit';
+import { emit, fidelityOf, fidelityOptions, numericOption } from '../cli-kit';
 
 interface SearchOptions {
   algo: string;
@@ -15,7 +15,8 @@ interface SearchOptions {
   mask: string;
   budget: string;
   seed: number;
-  compat: string;
+  fidelity?: string;
+  compat?: string;
   derivation: string;
   checkpoint?: string;
   out?: string;
@@ -58,15 +59,16 @@ export function paperBudgetWarning(budget: Budget, backend: BackendName, command
 
 /** `fsnas search`: one one-shot search on a (sub-)supernet, the derived architecture and its NB201 accuracy. */
 export function registerSearchCommand(program: Command): Command {
-  return program
+  const references = ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ');
+  const command = program
     .command('search')
     .description(`one-shot NAS (${ALGORITHM_DEFINITIONS.map((d) => d.title).join(', ')}) on a masked sub-supernet; reports the derived architecture and its NATS-Bench accuracy`)
     .requiredOption('--algo <name>', ALGORITHMS.join('|'))
     .option('--dataset <name>', 'search data (cifar10)', 'cifar10')
     .requiredOption('--mask <mask>', "'full', a JSON 6x5 0/1 matrix, or <split.json>:<leaf>")
     .option('--budget <name>', `${BUDGETS.join('|')}: ${Object.values(BUDGET_SPECS).map((b) => b.description).join(' ')}`, 'smoke')
-    .option('--seed <n>', 'seed of weights, α, data order and samples', numericOption.nonNegativeInteger, 888)
-    .option('--compat <mode>', `${COMPATS.join('|')}: 'reference' reproduces the paper code's deviations (${ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ')})`, 'spec')
+    .option('--seed <n>', 'seed of weights, α, data order and samples', numericOption.nonNegativeInteger, 888);
+  return fidelityOptions(command, `published runs the algorithms as their papers define them; reference reproduces the paper code's deviations (${references})`)
     .option('--derivation <how>', DERIVATIONS.join('|'), 'argmax')
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
     .option('--out <dir>', 'folder of the result JSON file, written before anything is logged (default data/results/search)')
@@ -75,7 +77,7 @@ export function registerSearchCommand(program: Command): Command {
     .action(async (options: SearchOptions) => {
       const algo = algorithmDefinition(options.algo).name;
       const budget = budgetSpec(options.budget).name;
-      if (!(COMPATS as readonly string[]).includes(options.compat)) throw new InvalidInputError(`--compat must be ${COMPATS.join('|')}, got '${options.compat}'`);
+      const fidelity = fidelityOf(options);
       if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);
       const mask = parseMaskArgument(options.mask);
       if (options.checkpoint) checkCheckpointPath(resolve(options.checkpoint)); // before any data is loaded
@@ -92,12 +94,13 @@ export function registerSearchCommand(program: Command): Command {
         mask,
         budget,
         dataset: options.dataset,
-        compat: options.compat as Compat,
+        fidelity,
         seed: options.seed,
         derivation: options.derivation as Derivation,
         ...(options.checkpoint ? { checkpointPath: resolve(options.checkpoint) } : {}),
         onEpoch: (e) => process.stderr.write(`fsnas search: epoch ${e.epoch}/${budgetSpec(budget).epochs} train ${e.trainLoss.toFixed(3)}/${(100 * e.trainAcc).toFixed(1)}% valid ${e.validLoss.toFixed(3)}/${(100 * e.validAcc).toFixed(1)}% ${e.derived} → ${e.accuracy?.toFixed(2) ?? '?'}% (${e.seconds.toFixed(1)} s)\n`),
       });
+      // Result files, their names, MLflow names and tags keep search's persisted token (`compat: 'spec' | 'reference'`).
       const out = {
         algo,
         compat: config.compat,
@@ -157,6 +160,6 @@ export function registerSearchCommand(program: Command): Command {
           await tracker.close({ waitMs: 5000 });
         }
       }
-      emit(options.json, { ...out, result_file: resultFile, mlflow_run_id: runId }, () => `${algo} (${config.compat}, ${budget}) on ${mask.size} archs: ${result.derived} → ${result.accuracy?.toFixed(2) ?? '?'}% NATS cifar10 test (${result.seconds.toFixed(1)} s)`);
+      emit(options.json, { ...out, result_file: resultFile, mlflow_run_id: runId }, () => `${algo} (${fidelity}, ${budget}) on ${mask.size} archs: ${result.derived} → ${result.accuracy?.toFixed(2) ?? '?'}% NATS cifar10 test (${result.seconds.toFixed(1)} s)`);
     });
 }

@@ -10,7 +10,7 @@ import { configureNaslibValidation, configureTorchCheck } from './metrics';
 import { splitInWorker } from './split';
 
 /** `fsnas split` arguments of the paper's CIFAR-10 setting (docs/reference.md §3). */
-const PAPER_SPLIT_ARGS = ['--dataset', 'cifar10', '--compat', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
+const PAPER_SPLIT_ARGS = ['--dataset', 'cifar10', '--fidelity', 'reference', '--leaves', '8', '--branching', '2', '--edges', '0,1,2', '--seed', '888'];
 const PAPER_SEED_METRIC = /^random_seed\d+$/;
 
 interface Timing {

@@ -77,7 +77,7 @@ export const numParamsMetric = defineMetric({
   higherIsBetter: true,
   usesReference: true,
   cost: NO_FLOPS,
-  evaluation: { kind: 'mask', compute: (mask, config, compat) => ({ value: compat === 'reference' ? numParamsReference(mask, config) : numParams(mask, config) }) },
+  evaluation: { kind: 'mask', compute: (mask, config, fidelity) => ({ value: fidelity === 'reference' ? numParamsReference(mask, config) : numParams(mask, config) }) },
 });
 
 export const flopsMetric = defineMetric({

@@ -21,7 +21,7 @@ export interface GradientVector {
 }
 
 export function gradientVector(input: NetworkInput): GradientVector {
-  const reference = input.compat === 'reference';
+  const reference = input.fidelity === 'reference';
   const g = weightGradients(input, reference ? 'sum-logits' : 'cross-entropy');
   const byName = new Map<string, Float32Array[]>();
   let squaredNorm = 0;
@@ -71,7 +71,7 @@ export const gradientMatchingMetric = defineMetric({
   evaluation: pairwise<GradientVector>({
     summarise: gradientVector,
     // The reference normalises each gradient over the candidate's own weights, GM-NAS over the shared ones.
-    similarity: (a, b, compat) => gradientCosine(a, b, compat === 'reference' ? 'own' : 'shared'),
+    similarity: (a, b, fidelity) => gradientCosine(a, b, fidelity === 'reference' ? 'own' : 'shared'),
     value: (v) => Math.sqrt(v.squaredNorm),
   }),
 });

@@ -69,9 +69,9 @@ describe('weight-gradient metrics', () => {
 
   it("a batch larger than secondOrderBatch is split as NASLib's split_data: g is the sum of the parts' gradients", () => {
     const batches = tinyBatches(8);
-    const whole = tinyInput(ARCH, 'naslib', batches);
-    const split = { ...tinyInput(ARCH, 'naslib', batches), secondOrderBatch: 4 };
-    const unsplit = { ...tinyInput(ARCH, 'naslib', batches), secondOrderBatch: 8 };
+    const whole = tinyInput(ARCH, 'published', batches);
+    const split = { ...tinyInput(ARCH, 'published', batches), secondOrderBatch: 4 };
+    const unsplit = { ...tinyInput(ARCH, 'published', batches), secondOrderBatch: 8 };
     const [b] = batches as [TensorBatch];
     const halves = [0, 4].map((start) => ({ x: tf.slice(b.x, [start, 0, 0, 0], [4, -1, -1, -1]), y: tf.slice(b.y, [start], [4]) }));
     const expected = halves.map((h) => gradientsAt(split.net, h, 'cross-entropy', true));

@@ -28,7 +28,7 @@ export interface WeightGradients {
  * fresh network: BN ≈ identity), docs/reference.md §2.1.
  */
 export function trainingMode(input: NetworkInput): boolean {
-  return input.compat !== 'reference';
+  return input.fidelity !== 'reference';
 }
 
 export function weightGradients(input: NetworkInput, objective: Objective): WeightGradients {
@@ -79,7 +79,7 @@ export function gradientsAt(net: NB201Network, batch: TensorBatch, objective: Ob
  * Reference (gradnorm): the Frobenius norm of the stacked Σ-logits gradients, sqrt(Σ_b Σ ‖G_b‖²), eval BN.
  */
 export function gradNorm(input: NetworkInput): MetricValue {
-  if (input.compat === 'reference') {
+  if (input.fidelity === 'reference') {
     const g = weightGradients(input, 'sum-logits');
     let ss = 0;
     for (const batch of g.perBatch) for (const t of batch) for (let k = 0; k < t.length; k++) ss += (t[k] as number) ** 2;

@@ -59,7 +59,7 @@ const REFERENCE_K = 1e-8;
  * ln|λ + k| + iπ. The imaginary part is returned too, so distances can use the complex modulus.
  */
 export function jacobCov(input: NetworkInput): MetricValue {
-  if (input.compat === 'reference') return jacobCovReference(input);
+  if (input.fidelity === 'reference') return jacobCovReference(input);
   const j = inputJacobian(input);
   const corr = corrcoefRows(j.data, j.rows, j.cols);
   if (hasNaN(corr)) return { value: DEGENERATE_LOW, degenerate: 'an image has a constant Jacobian (output independent of input)' };
@@ -138,7 +138,7 @@ export const jacobCovMetric = defineMetric({
   higherIsBetter: true,
   usesReference: true,
   // Reference mode differentiates Σ logits w.r.t. the weights (chunk rows, docs/reference.md §9.1); NASLib w.r.t. the input.
-  cost: (c) => (c.compat === 'reference' ? 3 : 2) * c.forward(c.batch),
+  cost: (c) => (c.fidelity === 'reference' ? 3 : 2) * c.forward(c.batch),
   evaluation: { kind: 'network', compute: jacobCov },
 });
 

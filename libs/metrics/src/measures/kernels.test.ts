@@ -13,7 +13,7 @@ describe('ntk_condition and linear_regions', () => {
   beforeAll(useTestBackend);
 
   it('ntk_condition = λ_max/λ_min of the per-image gradient Gram matrix (rebuilt from per-image gradients)', () => {
-    const input = tinyInput(ARCH, 'naslib', tinyBatches(4));
+    const input = tinyInput(ARCH, 'published', tinyBatches(4));
     const batch = input.batches[0] as { x: tf.Tensor4D };
     const vars = input.net.weights();
     const cols = vars.reduce((n, v) => n + v.size, 0);
@@ -34,7 +34,7 @@ describe('ntk_condition and linear_regions', () => {
   });
 
   it('a singular NTK (disconnected network) gives the finite flagged sentinel', () => {
-    const input = tinyInput(NONE, 'naslib', tinyBatches(4));
+    const input = tinyInput(NONE, 'published', tinyBatches(4));
     expect(ntkCondition(input)).toMatchObject({ value: NTK_DEGENERATE });
     input.net.dispose();
   });
@@ -46,8 +46,8 @@ describe('ntk_condition and linear_regions', () => {
   });
 
   it('TE-NAS linear regions on the thin network: more regions for a conv architecture than for a parameter-free one', () => {
-    const conv = tinyInput(ARCH, 'naslib', tinyBatches(16));
-    const free = tinyInput(Mask.single(parseArch('|skip_connect~0|+|avg_pool_3x3~0|skip_connect~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|')), 'naslib', tinyBatches(16));
+    const conv = tinyInput(ARCH, 'published', tinyBatches(16));
+    const free = tinyInput(Mask.single(parseArch('|skip_connect~0|+|avg_pool_3x3~0|skip_connect~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|')), 'published', tinyBatches(16));
     const a = linearRegions(conv).value;
     const b = linearRegions(free).value;
     expect(a).toBeGreaterThan(b);

@@ -22,7 +22,7 @@ export const TENAS_SAMPLES = 1000;
 export function linearRegions(input: NetworkInput): MetricValue {
   const rng = new Rng(input.seed ^ 0x11e4);
   const images = input.batches.map((b) => b.x);
-  if (input.compat === 'reference') {
+  if (input.fidelity === 'reference') {
     const n = images.reduce((s, x) => s + (x.shape[0] as number), 0);
     return { value: countPatterns(input.net, crops(images, n, rng, true)) };
   }
@@ -99,6 +99,6 @@ export const linearRegionsMetric = defineMetric({
   higherIsBetter: true,
   usesReference: true,
   // TE-NAS: a thin C=1, N=1 network on 1000 3×3 crops; reference: the network on one crop per image.
-  cost: (c) => (c.compat === 'reference' ? c.forward(c.batch, { imageSize: 3 }) : c.forward(TENAS_SAMPLES, { config: { ...c.config, C: 1, N: 1 }, imageSize: 3 })),
+  cost: (c) => (c.fidelity === 'reference' ? c.forward(c.batch, { imageSize: 3 }) : c.forward(TENAS_SAMPLES, { config: { ...c.config, C: 1, N: 1 }, imageSize: 3 })),
   evaluation: { kind: 'network', compute: linearRegions },
 });

@@ -25,7 +25,7 @@ export const NTK_REFERENCE_NAN = 1e6;
  * one becomes 1e6 (flagged), since an infinite distance would break the partition sums.
  */
 export function ntkCondition(input: NetworkInput): MetricValue {
-  if (input.compat === 'reference') {
+  if (input.fidelity === 'reference') {
     const m = referenceChunkRows(input);
     const eig = symmetricEigenvalues(gramRows(m.data, m.rows, m.presentColumns), m.rows);
     const cond = (eig[eig.length - 1] as number) / (eig[0] as number);
@@ -77,6 +77,6 @@ export const ntkConditionMetric = defineMetric({
   usesReference: true,
   // NASLib-style: per image, a forward of the whole batch and a backward of that image's logits.
   // Reference mode reuses the Σ-logit weight gradient per batch (chunk rows).
-  cost: (c) => (c.compat === 'reference' ? 3 : 3 * c.batch) * c.forward(c.batch),
+  cost: (c) => (c.fidelity === 'reference' ? 3 : 3 * c.batch) * c.forward(c.batch),
   evaluation: { kind: 'network', compute: ntkCondition },
 });

@@ -27,7 +27,7 @@ const FULL_ROW = 0b11111;
  * the same weights and return the raw sum (in float64, where the reference's float32 could overflow).
  */
 export function synflow(input: NetworkInput): MetricValue {
-  if (input.compat === 'reference') {
+  if (input.fidelity === 'reference') {
     const complement = complementMask(input.net.mask);
     const net = new NB201Network(complement, { ...input.net.config, seed: input.seed });
     try {
@@ -99,6 +99,6 @@ export const synflowMetric = defineMetric({
   higherIsBetter: true,
   usesReference: true,
   // One all-ones image, forward and backward; reference mode runs the complement network (docs/reference.md §9.2).
-  cost: (c) => 3 * (c.compat === 'reference' ? c.forward(1, { mask: complementMask(c.mask) }) : c.forward(1)),
+  cost: (c) => 3 * (c.fidelity === 'reference' ? c.forward(1, { mask: complementMask(c.mask) }) : c.forward(1)),
   evaluation: { kind: 'network', compute: synflow },
 });

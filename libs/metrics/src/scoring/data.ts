@@ -1,6 +1,5 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, type Fidelity } from '@fsnas/core';
 import { BatchIterator, CIFAR_AUGMENTATION, NORMALIZATION, loadCifar10, type ArrayBatch, type ImageSet, type Normalization } from '@fsnas/data';
-import type { Compat } from './types';
 
 /**
  * Where metric batches come from. A source returns `count` batches of `batchSize` images drawn from
@@ -30,9 +29,9 @@ function cifar10Train(): ImageSet {
  * NASLib's zero-cost loader and the reference's metric loader use. The normalisation differs:
  * NASLib's loader uses the 0.4914/0.2470 constants, the reference (xautodl) the 125.3/63.0 ones.
  */
-export function cifarBatchSource(dataset: MetricDataset, compat: Compat, set?: ImageSet): BatchSource {
+export function cifarBatchSource(dataset: MetricDataset, fidelity: Fidelity, set?: ImageSet): BatchSource {
   if (dataset !== 'cifar10') throw new InvalidInputError(`no batch source for '${String(dataset)}'`);
-  const normalization: Normalization = compat === 'reference' ? NORMALIZATION.cifar10 : NORMALIZATION.cifar10Search;
+  const normalization: Normalization = fidelity === 'reference' ? NORMALIZATION.cifar10 : NORMALIZATION.cifar10Search;
   return (seed, count, batchSize) => {
     const it = new BatchIterator(set ?? cifar10Train(), { batchSize, seed, normalization, augment: CIFAR_AUGMENTATION, dropLast: true });
     return Array.from({ length: count }, () => it.nextArrays());

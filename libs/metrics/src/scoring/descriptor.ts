@@ -1,6 +1,7 @@
+import type { Fidelity } from '@fsnas/core';
 import type { Mask } from '@fsnas/nb201';
 import type { NetConfig } from '@fsnas/nn';
-import type { Compat, MetricValue, NetworkInput } from './types';
+import type { MetricValue, NetworkInput } from './types';
 
 /**
  * What a metric file exports: one descriptor per metric, beside its computation. registry.ts lists
@@ -24,7 +25,7 @@ export interface MetricDescriptor<N extends string = string> {
 
 export type MetricEvaluation =
   /** Needs only the mask: no network, no data. */
-  | { readonly kind: 'mask'; readonly compute: (mask: Mask, config: Partial<NetConfig>, compat: Compat) => MetricValue }
+  | { readonly kind: 'mask'; readonly compute: (mask: Mask, config: Partial<NetConfig>, fidelity: Fidelity) => MetricValue }
   /** Built network on real batches. */
   | { readonly kind: 'network'; readonly compute: (input: NetworkInput) => MetricValue }
   /** Seeded noise (a baseline) that never looks at the architecture: `count` values from `seed`. */
@@ -40,7 +41,7 @@ export type MetricEvaluation =
 export interface PairwiseEvaluation<S = unknown> {
   readonly kind: 'pairwise';
   summarise(input: NetworkInput): S;
-  similarity(a: S, b: S, compat: Compat): number;
+  similarity(a: S, b: S, fidelity: Fidelity): number;
   /** The per-candidate value reported beside the matrix, for information. */
   value(summary: S): number;
 }
@@ -49,7 +50,7 @@ export interface PairwiseEvaluation<S = unknown> {
 export interface CostContext {
   readonly mask: Mask;
   readonly batch: number;
-  readonly compat: Compat;
+  readonly fidelity: Fidelity;
   readonly config: NetConfig;
   readonly imageSize: number;
   /**

@@ -67,8 +67,8 @@ describe('EdgeMetric (few-shot interface)', () => {
   });
 
   it('reference mode normalises by the parent, which only rescales the distances (docs/reference.md §9.7)', async () => {
-    const plain = await createEdgeMetric('num_params', { ...settings, compat: 'reference', useReference: false }).evaluateEdge({ candidates, parent, edge: 0, seed: 0 });
-    const normed = await createEdgeMetric('num_params', { ...settings, compat: 'reference' }).evaluateEdge({ candidates, parent, edge: 0, seed: 0 });
+    const plain = await createEdgeMetric('num_params', { ...settings, fidelity: 'reference', useReference: false }).evaluateEdge({ candidates, parent, edge: 0, seed: 0 });
+    const normed = await createEdgeMetric('num_params', { ...settings, fidelity: 'reference' }).evaluateEdge({ candidates, parent, edge: 0, seed: 0 });
     const ratio = (normed.matrix[0]?.[3] as number) / (plain.matrix[0]?.[3] as number);
     normed.matrix.forEach((row, i) =>
       row.forEach((v, j) => {

@@ -42,7 +42,7 @@ export function createEdgeMetric(name: string, options: EdgeMetricOptions = {}):
     return { name: spec.name, evaluateEdge: (request) => Promise.resolve(evaluateHybridEdge(spec, settings, request)) };
   }
   const metric = resolveMetricName(name);
-  const useReference = options.useReference ?? (settings.compat === 'reference' && METRICS[metric].usesReference);
+  const useReference = options.useReference ?? (settings.fidelity === 'reference' && METRICS[metric].usesReference);
   return {
     name: metric,
     evaluateEdge: (request) => Promise.resolve(evaluateEdge(metric, settings, useReference, request)),
@@ -66,8 +66,8 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
     return { values: details.map((d) => d.value), matrix: distanceMatrix(details), kind: 'distance', details };
   }
   if (ev.kind === 'mask') {
-    const details = request.candidates.map((m) => ev.compute(m, s.network, s.compat));
-    return finishScalar(details, useReference ? ev.compute(request.parent, s.network, s.compat) : undefined);
+    const details = request.candidates.map((m) => ev.compute(m, s.network, s.fidelity));
+    return finishScalar(details, useReference ? ev.compute(request.parent, s.network, s.fidelity) : undefined);
   }
 
   const batches: TensorBatch[] = s.source(seed, s.batches, s.batchSize).map(toTensors);
@@ -87,7 +87,7 @@ export function evaluateEdge(metric: MetricName, settings: ResolvedSettings, use
 
 /** The shared initial weights of one call: the parent (reference mode: the full supernet), seeded. */
 function freshSource(s: ResolvedSettings, seed: number, parent: Mask): NB201Network {
-  const source = new NB201Network(s.compat === 'reference' ? Mask.full() : parent, { ...s.network, seed, init: buildScheme(s.init) });
+  const source = new NB201Network(s.fidelity === 'reference' ? Mask.full() : parent, { ...s.network, seed, init: buildScheme(s.init) });
   applyNetworkInit(source, s.init, seed);
   return source;
 }
@@ -121,13 +121,13 @@ function comparePairwise(ev: PairwiseEvaluation, request: EdgeRequest, s: Resolv
     const net = new NB201Network(mask, { ...s.network, seed: s.seed, init: buildScheme(s.init) });
     try {
       net.copyFrom(source);
-      const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, memo: new Map() };
+      const input: NetworkInput = { net, batches, fidelity: s.fidelity, seed: s.seed, memo: new Map() };
       return ev.summarise(input);
     } finally {
       net.dispose();
     }
   });
-  const matrix = summaries.map((a, i) => summaries.map((b, j) => (i === j ? 0 : j < i ? Number.NaN : ev.similarity(a, b, s.compat))));
+  const matrix = summaries.map((a, i) => summaries.map((b, j) => (i === j ? 0 : j < i ? Number.NaN : ev.similarity(a, b, s.fidelity))));
   for (let i = 0; i < matrix.length; i++) for (let j = 0; j < i; j++) (matrix[i] as number[])[j] = (matrix[j] as number[])[i] as number;
   const details = summaries.map((summary) => ({ value: ev.value(summary) }));
   return { values: details.map((d) => d.value), matrix, kind: 'similarity', details };

@@ -4,7 +4,7 @@ import { tf } from '@fsnas/nn';
 import { metricGflop } from './flop-model';
 import { METRIC_NAMES, METRICS, type MetricName } from './registry';
 import { TINY, tinyBatches, tinyInput, useTestBackend } from '../testing';
-import type { Compat } from './types';
+import type { Fidelity } from '@fsnas/core';
 
 const ARCH = Mask.single(parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'));
 const BATCH = 8;
@@ -37,10 +37,10 @@ function kernelMacs(k: { name: string; inputShapes: (number[] | null)[]; outputS
 }
 
 /** GFLOP that the backend actually ran for one metric evaluation (2 × conv and matmul MACs). */
-async function profiledGflop(metric: MetricName, compat: Compat): Promise<number> {
+async function profiledGflop(metric: MetricName, fidelity: Fidelity): Promise<number> {
   const ev = METRICS[metric].evaluation;
   if (ev.kind !== 'network' && ev.kind !== 'pairwise') throw new Error(`${metric} is not evaluated on a network`);
-  const input = tinyInput(ARCH, compat, tinyBatches(BATCH));
+  const input = tinyInput(ARCH, fidelity, tinyBatches(BATCH));
   try {
     const info = await tf.profile(() => {
       // A pairwise metric's cost is that of one candidate's summary.
@@ -60,26 +60,26 @@ describe('flop model of the metrics bench', () => {
   // its weights); and the reference variants whose cost differs.
   const FREE_NETWORK_METRICS: readonly MetricName[] = ['l2_norm'];
   const onNetwork = METRIC_NAMES.filter((m) => METRICS[m].evaluation.kind === 'network' || METRICS[m].evaluation.kind === 'pairwise');
-  const cases: [MetricName, Compat][] = [
-    ...onNetwork.filter((m) => !FREE_NETWORK_METRICS.includes(m)).map((m): [MetricName, Compat] => [m, 'naslib']),
+  const cases: [MetricName, Fidelity][] = [
+    ...onNetwork.filter((m) => !FREE_NETWORK_METRICS.includes(m)).map((m): [MetricName, Fidelity] => [m, 'published']),
     ['synflow', 'reference'],
     ['jacob_cov', 'reference'],
     ['ntk_condition', 'reference'],
     ['linear_regions', 'reference'],
   ];
-  it('checks the cost of every metric that runs a network (naslib mode)', () => {
-    expect(cases.filter(([, c]) => c === 'naslib').map(([m]) => m)).toEqual(expect.arrayContaining(['grad_norm', 'snip', 'plain', 'fisher', 'grasp', 'synflow', 'jacob_cov', 'epe_nas', 'nwot', 'zen', 'ntk_condition', 'linear_regions', 'gradient_matching']));
+  it('checks the cost of every metric that runs a network (published fidelity)', () => {
+    expect(cases.filter(([, c]) => c === 'published').map(([m]) => m)).toEqual(expect.arrayContaining(['grad_norm', 'snip', 'plain', 'fisher', 'grasp', 'synflow', 'jacob_cov', 'epe_nas', 'nwot', 'zen', 'ntk_condition', 'linear_regions', 'gradient_matching']));
   });
-  it.each(cases)('%s (%s): the model is within 10%% of the conv and matmul FLOPs the backend profiled', async (metric, compat) => {
-    const modelled = metricGflop(metric, ARCH, { batch: BATCH, compat, config: TINY, imageSize: 8 });
-    const profiled = await profiledGflop(metric, compat);
+  it.each(cases)('%s (%s): the model is within 10%% of the conv and matmul FLOPs the backend profiled', async (metric, fidelity) => {
+    const modelled = metricGflop(metric, ARCH, { batch: BATCH, fidelity, config: TINY, imageSize: 8 });
+    const profiled = await profiledGflop(metric, fidelity);
     expect(profiled).toBeGreaterThan(0);
     expect(Math.abs(modelled - profiled) / profiled).toBeLessThan(0.1);
   });
 
   it('analytic metrics cost nothing; every network metric costs something on a conv architecture', () => {
     for (const metric of Object.keys(METRICS) as MetricName[]) {
-      const gflop = metricGflop(metric, ARCH, { batch: 64, compat: 'naslib' });
+      const gflop = metricGflop(metric, ARCH, { batch: 64, fidelity: 'published' });
       if (['num_params', 'flops', 'random', 'l2_norm'].includes(metric)) expect(gflop).toBe(0);
       else expect(gflop).toBeGreaterThan(0);
     }

@@ -8,11 +8,11 @@ describe('metric weight inits', () => {
   beforeAll(useTestBackend);
 
   const mask = Mask.full().restrict(1, [0, 3]);
-  const settings = (compat: 'naslib' | 'reference', init?: 'normal') => resolveSettings({ compat, ...(init ? { init } : {}), network: TINY, seed: 6, source: () => [] });
+  const settings = (fidelity: 'published' | 'reference', init?: 'normal') => resolveSettings({ fidelity, ...(init ? { init } : {}), network: TINY, seed: 6, source: () => [] });
   const values = (net: NB201Network) => net.params.entries().map((e) => Array.from(e.variable.dataSync()));
 
   it('reference mode, or an init the settings name, builds the seeded network of that scheme', () => {
-    for (const [s, init] of [[settings('reference'), 'kaiming_normal_fanin'], [settings('naslib', 'normal'), 'normal']] as const) {
+    for (const [s, init] of [[settings('reference'), 'kaiming_normal_fanin'], [settings('published', 'normal'), 'normal']] as const) {
       expect(s.init).toBe(init);
       const net = buildMetricNetwork(mask, s);
       const expected = new NB201Network(mask, { ...TINY, seed: 6, init });
@@ -22,8 +22,8 @@ describe('metric weight inits', () => {
     }
   });
 
-  it('naslib mode starts from pytorch_default: every conv/linear weight and the classifier bias within ±1/√fan_in', () => {
-    const s = settings('naslib');
+  it('the published fidelity starts from pytorch_default: every conv/linear weight and the classifier bias within ±1/√fan_in', () => {
+    const s = settings('published');
     expect(s.init).toBe('pytorch_default');
     const net = buildMetricNetwork(mask, s);
     for (const e of net.params.entries()) {

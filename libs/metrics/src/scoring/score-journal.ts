@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { InvalidInputError, appendJsonLine, readJsonLines } from '@fsnas/core';
+import { InvalidInputError, appendJsonLine, fidelityToken, readJsonLines } from '@fsnas/core';
 import type { MetricName } from './registry';
 import type { ResolvedSettings } from './score';
 import type { MetricValue } from './types';
@@ -13,9 +13,13 @@ export interface JournalScore {
 
 const FORMAT = 'fsnas-metric-scores';
 
-/** What makes scores comparable: everything but the batch source, which follows from dataset and compat. */
+/**
+ * What makes scores comparable: everything but the batch source, which follows from dataset and
+ * fidelity. The fidelity is recorded as the metrics' persisted token (`compat: 'naslib' | 'reference'`,
+ * core's fidelityToken), so journals written before the fidelity vocabulary still resume.
+ */
 export function journalSettings(s: ResolvedSettings, metrics: readonly MetricName[]) {
-  return { dataset: s.dataset, batchSize: s.batchSize, batches: s.batches, seed: s.seed, compat: s.compat, init: s.init, network: s.network, secondOrderBatch: s.secondOrderBatch, metrics: [...metrics].sort() };
+  return { dataset: s.dataset, batchSize: s.batchSize, batches: s.batches, seed: s.seed, compat: fidelityToken('metrics', s.fidelity), init: s.init, network: s.network, secondOrderBatch: s.secondOrderBatch, metrics: [...metrics].sort() };
 }
 
 /**

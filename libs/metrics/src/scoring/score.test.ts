@@ -22,8 +22,8 @@ describe('per-architecture scoring', () => {
 
   it('every per-network metric returns a finite value for every architecture, degenerate ones flagged', () => {
     const names = METRIC_NAMES.filter((n) => n !== 'gradient_matching');
-    for (const compat of ['naslib', 'reference'] as const) {
-      const [good, none] = scoreArchitectures(archs, names, { ...options, compat });
+    for (const fidelity of ['published', 'reference'] as const) {
+      const [good, none] = scoreArchitectures(archs, names, { ...options, fidelity });
       for (const n of names) {
         expect(Number.isFinite(good?.values[n]?.value)).toBe(true);
         expect(good?.values[n]?.degenerate).toBeUndefined();

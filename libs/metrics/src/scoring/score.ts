@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, type Fidelity } from '@fsnas/core';
 import { toTensors, type TensorBatch } from '@fsnas/data';
 import { Mask, archKey, type Arch } from '@fsnas/nb201';
 import { NB201Network, applyNetworkInit, buildScheme, tf, type NetConfig, type NetworkInit } from '@fsnas/nn';
@@ -6,7 +6,7 @@ import { defaultSecondOrderBatch } from '../measures/gradients';
 import { defaultMetricInit } from './init';
 import { cifarBatchSource, type BatchSource, type MetricDataset } from './data';
 import { METRICS, resolveMetricName, type MetricName } from './registry';
-import { DegenerateNetworkError, type Compat, type MetricValue, type NetworkInput } from './types';
+import { DegenerateNetworkError, type MetricValue, type NetworkInput } from './types';
 
 /** Settings shared by per-architecture scoring and the few-shot EdgeMetric. */
 export interface MetricSettings {
@@ -15,8 +15,9 @@ export interface MetricSettings {
   readonly batchSize?: number;
   readonly batches?: number;
   readonly seed?: number;
-  readonly compat?: Compat;
-  /** Weight init (default: pytorch_default with compat naslib, as NASLib's networks; kaiming_normal_fanin with compat reference). */
+  /** Published (NASLib's definitions, the default) or the paper code's (reference). */
+  readonly fidelity?: Fidelity;
+  /** Weight init (default: pytorch_default with the published fidelity, as NASLib's networks; kaiming_normal_fanin with reference). */
   readonly init?: NetworkInit;
   /** Network shape (default C=16, N=5, 10 classes). */
   readonly network?: Partial<NetConfig>;
@@ -33,7 +34,7 @@ export interface ResolvedSettings {
   readonly batchSize: number;
   readonly batches: number;
   readonly seed: number;
-  readonly compat: Compat;
+  readonly fidelity: Fidelity;
   readonly init: NetworkInit;
   readonly network: Partial<NetConfig>;
   readonly source: BatchSource;
@@ -42,8 +43,8 @@ export interface ResolvedSettings {
 }
 
 export function resolveSettings(settings: MetricSettings = {}): ResolvedSettings {
-  const compat = settings.compat ?? 'naslib';
-  const batchSize = settings.batchSize ?? (compat === 'reference' ? 16 : 64);
+  const fidelity = settings.fidelity ?? 'published';
+  const batchSize = settings.batchSize ?? (fidelity === 'reference' ? 16 : 64);
   const batches = settings.batches ?? 1;
   const secondOrderBatch = settings.secondOrderBatch ?? defaultSecondOrderBatch(batchSize);
   for (const [k, v] of [['batchSize', batchSize], ['batches', batches], ['secondOrderBatch', secondOrderBatch]] as const) {
@@ -55,10 +56,10 @@ export function resolveSettings(settings: MetricSettings = {}): ResolvedSettings
     batchSize,
     batches,
     seed: settings.seed ?? 0,
-    compat,
-    init: settings.init ?? defaultMetricInit(compat),
+    fidelity,
+    init: settings.init ?? defaultMetricInit(fidelity),
     network: settings.network ?? {},
-    source: settings.source ?? cifarBatchSource(dataset, compat),
+    source: settings.source ?? cifarBatchSource(dataset, fidelity),
     secondOrderBatch,
     strict: settings.strict ?? false,
   };
@@ -115,7 +116,7 @@ export function scoreMask(mask: Mask, names: readonly MetricName[], s: ResolvedS
     for (const name of names) {
       const ev = METRICS[name].evaluation;
       let value: MetricValue;
-      if (ev.kind === 'mask') value = ev.compute(mask, s.network, s.compat);
+      if (ev.kind === 'mask') value = ev.compute(mask, s.network, s.fidelity);
       // Keyed by the architecture, so an architecture gets the same value whatever else is scored with it.
       else if (ev.kind === 'random') value = { value: ev.draw((s.seed * 0x9e3779b1) ^ randomKey, 1)[0] as number };
       else if (ev.kind === 'network') {
@@ -123,7 +124,7 @@ export function scoreMask(mask: Mask, names: readonly MetricName[], s: ResolvedS
           net = buildMetricNetwork(mask, s);
           if (weightSource) net.copyFrom(weightSource);
         }
-        const input: NetworkInput = { net, batches, compat: s.compat, seed: s.seed, secondOrderBatch: s.secondOrderBatch, memo, ...(weightSource ? { weightSource } : {}) };
+        const input: NetworkInput = { net, batches, fidelity: s.fidelity, seed: s.seed, secondOrderBatch: s.secondOrderBatch, memo, ...(weightSource ? { weightSource } : {}) };
         // Metrics return plain numbers; every tensor they leave behind is freed with the scope.
         tf.engine().startScope();
         try {

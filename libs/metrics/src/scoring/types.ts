@@ -1,20 +1,17 @@
-import { FsnasError } from '@fsnas/core';
+import { FsnasError, type Fidelity } from '@fsnas/core';
 import type { TensorBatch } from '@fsnas/data';
 import type { NB201Network } from '@fsnas/nn';
-
-/**
- * `naslib`: the published definitions as NAS-Bench-Suite-Zero computes them (default).
- * `reference`: the paper's code, bugs included (docs/reference.md §2, §9.1, §9.2, §9.4, §9.5), to reproduce its splits.
- */
-export const COMPAT_MODES = ['naslib', 'reference'] as const;
-export type Compat = (typeof COMPAT_MODES)[number];
 
 /** What every per-network metric computation receives. */
 export interface NetworkInput {
   readonly net: NB201Network;
   /** The batches every network of one call sees (NHWC float32, int32 labels). */
   readonly batches: readonly TensorBatch[];
-  readonly compat: Compat;
+  /**
+   * `published`: the definitions as NAS-Bench-Suite-Zero (NASLib) computes them (default).
+   * `reference`: the paper's code, bugs included (docs/reference.md §2, §9.1, §9.2, §9.4, §9.5), to reproduce its splits.
+   */
+  readonly fidelity: Fidelity;
   /** Seed for metric-internal randomness (zen's Gaussian inputs, random, linear-region crops). */
   readonly seed: number;
   /**

@@ -6,12 +6,12 @@ import { gaussianBatchSource } from '../scoring/data';
 import { createEdgeMetric } from '../scoring/edge';
 import { METRIC_NAMES, METRICS, type MetricName } from '../scoring/registry';
 import { scoreArchitectures, type MetricSettings } from '../scoring/score';
-import type { Compat } from '../scoring/types';
+import type { Fidelity } from '@fsnas/core';
 
 /**
  * Every zero-cost metric of the registry that computes on a network, on tfjs-node (TensorFlow 2.18)
  * against wasm: same seeded weights (drawn in JS, identical float32 on every backend), same seeded
- * batch, both compat modes (NASLib's definitions with train BN; the reference's, eval BN), on a small
+ * batch, both fidelities (NASLib's definitions with train BN; the reference's, eval BN), on a small
  * network (C=8, N=1, 16×16 images, batch 8) and two architectures. gradient_matching, which is
  * pairwise only, is compared through its edge matrix on one split node.
  * Error = |node − wasm| / |wasm| (a cosine matrix: the largest absolute difference).
@@ -47,24 +47,24 @@ const SECOND_ORDER_TOL = 1e-4;
 const NETWORK_METRICS = METRIC_NAMES.filter((m) => METRICS[m].evaluation.kind === 'network');
 const ARCHS = ['|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|', '|nor_conv_1x1~0|+|skip_connect~0|nor_conv_3x3~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|'].map(parseArch);
 
-function settings(compat: Compat): MetricSettings {
-  return { compat, batchSize: 8, network: { C: 8, N: 1 }, source: gaussianBatchSource(16, 16), seed: 5 };
+function settings(fidelity: Fidelity): MetricSettings {
+  return { fidelity, batchSize: 8, network: { C: 8, N: 1 }, source: gaussianBatchSource(16, 16), seed: 5 };
 }
 
-async function scores(backend: BackendName, compat: Compat): Promise<Map<MetricName, number[]>> {
+async function scores(backend: BackendName, fidelity: Fidelity): Promise<Map<MetricName, number[]>> {
   await initBackend({ backend, log: false });
   const out = new Map<MetricName, number[]>();
-  for (const s of scoreArchitectures(ARCHS, NETWORK_METRICS, settings(compat))) {
+  for (const s of scoreArchitectures(ARCHS, NETWORK_METRICS, settings(fidelity))) {
     for (const m of NETWORK_METRICS) out.set(m, [...(out.get(m) ?? []), s.values[m]?.value ?? Number.NaN]);
   }
   return out;
 }
 
-async function gmMatrix(backend: BackendName, compat: Compat): Promise<number[]> {
+async function gmMatrix(backend: BackendName, fidelity: Fidelity): Promise<number[]> {
   await initBackend({ backend, log: false });
   const parent = Mask.full().restrict(1, [0, 2, 3]).restrict(2, [3]);
   const candidates = [0, 2, 3].map((op) => parent.restrict(1, [op]));
-  const res = await createEdgeMetric('gradient_matching', settings(compat)).evaluateEdge({ candidates, parent, edge: 1, seed: 0 });
+  const res = await createEdgeMetric('gradient_matching', settings(fidelity)).evaluateEdge({ candidates, parent, edge: 1, seed: 0 });
   return res.matrix.flat();
 }
 
@@ -98,27 +98,27 @@ describe.skipIf(!built)('tfjs-node vs wasm: every network metric on the same wei
     expect(num / den).toBeLessThanOrEqual(SECOND_ORDER_TOL);
   });
 
-  for (const compat of ['naslib', 'reference'] as const) {
-    it(`${compat}: ${NETWORK_METRICS.join(', ')} within each metric's stated tolerance`, async () => {
-      const node = await scores('node', compat);
-      const wasm = await scores('wasm', compat);
+  for (const fidelity of ['published', 'reference'] as const) {
+    it(`${fidelity}: ${NETWORK_METRICS.join(', ')} within each metric's stated tolerance`, async () => {
+      const node = await scores('node', fidelity);
+      const wasm = await scores('wasm', fidelity);
       const failures: string[] = [];
       for (const m of NETWORK_METRICS) {
         const a = node.get(m) as number[];
         const b = wasm.get(m) as number[];
         const e = Math.max(...a.map((v, i) => relErr(v, b[i] as number)));
-        measured.set(`${m} (${compat})`, e);
+        measured.set(`${m} (${fidelity})`, e);
         const tol = TOL[m as keyof typeof TOL];
         if (!(e <= tol)) failures.push(`${m}: node ${a.join(', ')} vs wasm ${b.join(', ')} (error ${e.toExponential(2)} > ${tol})`);
       }
       expect(failures).toEqual([]);
     });
 
-    it(`${compat}: gradient_matching's cosine matrix within ${TOL.gradient_matching} (absolute)`, async () => {
-      const node = await gmMatrix('node', compat);
-      const wasm = await gmMatrix('wasm', compat);
+    it(`${fidelity}: gradient_matching's cosine matrix within ${TOL.gradient_matching} (absolute)`, async () => {
+      const node = await gmMatrix('node', fidelity);
+      const wasm = await gmMatrix('wasm', fidelity);
       const e = Math.max(...node.map((v, i) => Math.abs(v - (wasm[i] as number))));
-      measured.set(`gradient_matching (${compat})`, e);
+      measured.set(`gradient_matching (${fidelity})`, e);
       expect(node.some((v) => v !== 0)).toBe(true);
       expect(e).toBeLessThanOrEqual(TOL.gradient_matching);
     });

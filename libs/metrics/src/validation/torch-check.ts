@@ -44,7 +44,7 @@ const base64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, 
  */
 export function checkAgainstTorch(archs: readonly Arch[], metrics: readonly TorchPeerMetric[], settings: MetricSettings = {}): TorchCheck {
   const s = resolveSettings(settings);
-  if (s.compat !== 'naslib') throw new InvalidInputError('the PyTorch check follows NASLib\'s definitions: use compat naslib');
+  if (s.fidelity !== 'published') throw new InvalidInputError('the PyTorch check follows NASLib\'s definitions: use the published fidelity');
   if (s.batches !== 1) throw new InvalidInputError('the PyTorch check takes one batch');
   for (const m of metrics) if (!TORCH_PEER_METRICS.includes(m)) throw new InvalidInputError(`no PyTorch peer for '${m}'; checked: ${TORCH_PEER_METRICS.join(', ')}`);
   const config = { C: 16, N: 5, classes: 10, ...s.network };

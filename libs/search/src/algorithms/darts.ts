@@ -7,7 +7,7 @@ import { defineAlgorithm } from './types';
  * DARTS, first order (Liu et al. 2019): edge weights = masked softmax(α); the weights step on the
  * train loss, then α steps on ∇α L_val(w_{t+1}, α).
  *
- * `compat: 'reference'` (docs/reference.md §9.11): the reference never zeroes α.grad between the weight backward and the
+ * Fidelity `reference` (docs/reference.md §9.11): the reference never zeroes α.grad between the weight backward and the
  * arch backward, so α moves along ∇α L_train(w_t) + ∇α L_val(w_{t+1}).
  */
 export const darts = defineAlgorithm({
@@ -18,7 +18,7 @@ export const darts = defineAlgorithm({
   create: () => ({
     alphaInit: ALPHA_INIT.darts,
     step(ctx, train, valid) {
-      const reference = ctx.compat === 'reference';
+      const reference = ctx.fidelity === 'reference';
       const w = weightStep(ctx, train, () => dartsSpec(ctx.model), reference);
       const g = dartsArchGradient(ctx.model, valid);
       ctx.applyArchGrad(w.alphaGrad ? addInto(w.alphaGrad, g) : g);

@@ -16,7 +16,7 @@ export interface Darts2Options {
  * ε = 0.01 / ‖∇_{w'} L_val‖ (DARTS paper §2.3). w' is the plain gradient step (no momentum, no weight
  * decay), as the brief defines it.
  *
- * `compat: 'reference'` (docs/reference.md §9.12): ξ = 0.01 fixed, w' = w − ξ(m + ∇w L_train + wd·w) with the raw momentum
+ * Fidelity `reference` (docs/reference.md §9.12): ξ = 0.01 fixed, w' = w − ξ(m + ∇w L_train + wd·w) with the raw momentum
  * buffer m, ε = 0.001/‖g‖; the hypergradient then *overwrites* α's values and Adam steps with the
  * stale ∇α L_train(w_t) left from the weight backward.
  */
@@ -28,7 +28,7 @@ export const darts2 = defineAlgorithm({
   create: (options: Darts2Options) => ({
     alphaInit: ALPHA_INIT.darts,
     step(ctx, train, valid) {
-      const reference = ctx.compat === 'reference';
+      const reference = ctx.fidelity === 'reference';
       const w = weightStep(ctx, train, () => dartsSpec(ctx.model), reference);
       if (!reference) {
         ctx.applyArchGrad(unrolledArchGradient(ctx.model, train, valid, { xi: ctx.lr, epsilon: options.epsilon }));

@@ -25,7 +25,7 @@ export interface DsnasOptions {
  * i.e. the score function ∇α log p(Z) weighted by the first-order effect of the sampled op on the loss
  * (∂L/∂m_e = ⟨∂L/∂x_j, O_s(x_i)⟩), not by the loss itself.
  *
- * `compat: 'reference'` (docs/reference.md §9.13) is the reference's "DSNAS": weights trained on the mean loss of 5 sampled
+ * Fidelity `reference` (docs/reference.md §9.13) is the reference's "DSNAS": weights trained on the mean loss of 5 sampled
  * paths; α from REINFORCE with a leave-one-out-style baseline on the valid batch,
  * ∇α = Σ_k (P_k − softmax(α))(ℓ_k − ℓ̄)/(5 − 1) with the softmax over all 5 ops (mask ignored), skipped
  * once every edge holds a single op; after each epoch an edge whose top-2 α gap among allowed ops is
@@ -39,11 +39,11 @@ export const dsnas = defineAlgorithm({
   create: (options: DsnasOptions) => ({
     alphaInit: ALPHA_INIT.dsnas,
     step(ctx, train, valid) {
-      return ctx.compat === 'reference' ? referenceStep(ctx, train, valid, options.samples) : specStep(ctx, train);
+      return ctx.fidelity === 'reference' ? referenceStep(ctx, train, valid, options.samples) : specStep(ctx, train);
     },
     evalSpec: (ctx) => plainPath(samplePath(ctx.rng, maskedSoftmaxValues(ctx.model.alphaValues(), ctx.model.mask), ctx.model.mask)),
     endEpoch(ctx) {
-      if (ctx.compat !== 'reference') return [];
+      if (ctx.fidelity !== 'reference') return [];
       const { mask, pruned } = pruneByGap(ctx.model.alphaValues(), ctx.model.mask, options.threshold);
       ctx.model.mask = mask;
       return pruned.map((p) => `edge ${p.edge} pruned to op ${p.op} (gap ${p.gap.toFixed(3)})`);

@@ -26,17 +26,17 @@ describe('algorithm registry', () => {
   });
 
   it('refuses options of another algorithm, bad option values and a reference variant the paper did not run', () => {
-    expect(() => checkAlgorithmChoice({ algo: 'snas', compat: 'spec', algorithm: algorithmOptions('dsnas') })).toThrow(/snas options must be \{tau.max:number, tau.min:number\}, got \{samples:number, threshold:number\}/);
-    expect(() => checkAlgorithmChoice({ algo: 'rsps', compat: 'spec', algorithm: { archs: '8' } as never })).toThrow(InvalidInputError);
-    expect(() => createAlgorithm({ algo: 'rsps', compat: 'spec', algorithm: { archs: 0 } })).toThrow(/rsps archs must be a positive integer, got 0/);
-    expect(() => createAlgorithm({ algo: 'rsps', compat: 'spec', algorithm: { archs: 2.5 } })).toThrow(InvalidInputError);
-    expect(() => createAlgorithm({ algo: 'gdas', compat: 'reference', algorithm: algorithmOptions('gdas') })).toThrow(/reference exists for darts, darts2, snas, dsnas only, not gdas/);
-    expect(() => checkAlgorithmChoice({ algo: 'nope', compat: 'spec', algorithm: {} })).toThrow(/--algo must be one of darts\|darts2\|snas\|dsnas\|gdas\|rsps, got 'nope'/);
+    expect(() => checkAlgorithmChoice({ algo: 'snas', fidelity: 'published', algorithm: algorithmOptions('dsnas') })).toThrow(/snas options must be \{tau.max:number, tau.min:number\}, got \{samples:number, threshold:number\}/);
+    expect(() => checkAlgorithmChoice({ algo: 'rsps', fidelity: 'published', algorithm: { archs: '8' } as never })).toThrow(InvalidInputError);
+    expect(() => createAlgorithm({ algo: 'rsps', fidelity: 'published', algorithm: { archs: 0 } })).toThrow(/rsps archs must be a positive integer, got 0/);
+    expect(() => createAlgorithm({ algo: 'rsps', fidelity: 'published', algorithm: { archs: 2.5 } })).toThrow(InvalidInputError);
+    expect(() => createAlgorithm({ algo: 'gdas', fidelity: 'reference', algorithm: algorithmOptions('gdas') })).toThrow(/reference exists for darts, darts2, snas, dsnas only, not gdas/);
+    expect(() => checkAlgorithmChoice({ algo: 'nope', fidelity: 'published', algorithm: {} })).toThrow(/--algo must be one of darts\|darts2\|snas\|dsnas\|gdas\|rsps, got 'nope'/);
   });
 
   it('gives a temperature to the Gumbel algorithms only, from their own schedule', () => {
-    const temperatures = Object.fromEntries(ALGORITHMS.map((name) => [name, createAlgorithm({ algo: name, compat: 'spec', algorithm: algorithmOptions(name) }).temperature?.(0, 50) ?? null]));
+    const temperatures = Object.fromEntries(ALGORITHMS.map((name) => [name, createAlgorithm({ algo: name, fidelity: 'published', algorithm: algorithmOptions(name) }).temperature?.(0, 50) ?? null]));
     expect(temperatures).toEqual({ darts: null, darts2: null, snas: 1, dsnas: null, gdas: 10, rsps: null });
-    expect(createAlgorithm({ algo: 'snas', compat: 'spec', algorithm: { tau: { max: 2, min: 0.5 } } }).temperature?.(0, 10)).toBe(2);
+    expect(createAlgorithm({ algo: 'snas', fidelity: 'published', algorithm: { tau: { max: 2, min: 0.5 } } }).temperature?.(0, 10)).toBe(2);
   });
 });

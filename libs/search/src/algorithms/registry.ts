@@ -1,11 +1,11 @@
-import { InvalidInputError } from '@fsnas/core';
+import { InvalidInputError, type Fidelity } from '@fsnas/core';
 import { darts } from './darts';
 import { darts2 } from './darts2';
 import { dsnas } from './dsnas';
 import { gdas } from './gdas';
 import { rsps } from './rsps';
 import { snas } from './snas';
-import type { Algorithm, AlgorithmDefinition, Compat } from './types';
+import type { Algorithm, AlgorithmDefinition } from './types';
 
 /** Every search algorithm, in the order the CLI lists them. */
 export const ALGORITHM_DEFINITIONS = [darts, darts2, snas, dsnas, gdas, rsps] as const;
@@ -30,12 +30,12 @@ export function algorithmDefinition(name: string): AnyDefinition {
   return definition;
 }
 
-/** Whether `compat: 'reference'` exists for the algorithm (the paper ran it). */
+/** Whether fidelity `reference` exists for the algorithm (the paper ran it). */
 export function hasReferenceVariant(name: string): boolean {
   return algorithmDefinition(name).reference !== null;
 }
 
-/** The algorithms with a `compat: 'reference'` variant. */
+/** The algorithms with a fidelity `reference` variant. */
 export const REFERENCE_VARIANTS: readonly AlgoName[] = ALGORITHMS.filter(hasReferenceVariant);
 
 /** An algorithm's defaults with the overrides for it applied. */
@@ -44,10 +44,10 @@ export function algorithmOptions(name: AlgoName, overrides: AlgorithmOverrides =
 }
 
 /** Refuses a choice the algorithm cannot run: a reference variant it lacks, or options that are not its own. */
-export function checkAlgorithmChoice(choice: { readonly algo: string; readonly compat: Compat; readonly algorithm: AlgorithmOptions }): void {
+export function checkAlgorithmChoice(choice: { readonly algo: string; readonly fidelity: Fidelity; readonly algorithm: AlgorithmOptions }): void {
   const definition = algorithmDefinition(choice.algo);
-  if (choice.compat === 'reference' && !hasReferenceVariant(choice.algo)) {
-    throw new InvalidInputError(`--compat reference exists for ${REFERENCE_VARIANTS.join(', ')} only, not ${choice.algo} (the paper did not run it)`);
+  if (choice.fidelity === 'reference' && !hasReferenceVariant(choice.algo)) {
+    throw new InvalidInputError(`--fidelity reference exists for ${REFERENCE_VARIANTS.join(', ')} only, not ${choice.algo} (the paper did not run it)`);
   }
   const expected = optionPaths(definition.defaults);
   const given = optionPaths(choice.algorithm);
@@ -55,7 +55,7 @@ export function checkAlgorithmChoice(choice: { readonly algo: string; readonly c
 }
 
 /** The algorithm of a search config, once its choice is checked. */
-export function createAlgorithm(choice: { readonly algo: AlgoName; readonly compat: Compat; readonly algorithm: AlgorithmOptions }): Algorithm {
+export function createAlgorithm(choice: { readonly algo: AlgoName; readonly fidelity: Fidelity; readonly algorithm: AlgorithmOptions }): Algorithm {
   checkAlgorithmChoice(choice);
   return algorithmDefinition(choice.algo).create(choice.algorithm);
 }

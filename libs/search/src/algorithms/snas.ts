@@ -17,7 +17,7 @@ export interface SnasOptions {
  * (TempScheduler, docs/reference.md §5.6); no resource term. α steps on ∇α of the valid loss through the
  * reparameterised sample (fresh noise).
  *
- * `compat: 'reference'` (docs/reference.md §9.11): α.grad also keeps the train-loss gradient of the weight step's sample.
+ * Fidelity `reference` (docs/reference.md §9.11): α.grad also keeps the train-loss gradient of the weight step's sample.
  */
 export const snas = defineAlgorithm({
   name: 'snas',
@@ -31,7 +31,7 @@ export const snas = defineAlgorithm({
       alphaInit: ALPHA_INIT.snas,
       step(ctx, train, valid) {
         const tau = tauOf(ctx);
-        const reference = ctx.compat === 'reference';
+        const reference = ctx.fidelity === 'reference';
         const trainNoise = gumbelNoise(ctx.rng);
         const w = weightStep(ctx, train, () => snasSpec(ctx.model, trainNoise, tau), reference);
         const g = snasArchGradient(ctx.model, valid, gumbelNoise(ctx.rng), tau);

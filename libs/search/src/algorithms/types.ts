@@ -1,15 +1,8 @@
-import type { Rng } from '@fsnas/core';
+import type { Fidelity, Rng } from '@fsnas/core';
 import type { Arch } from '@fsnas/nb201';
 import type { tf } from '@fsnas/nn';
 import type { AlphaInit } from '../alphas';
 import type { Batch, EdgeSpec, SearchModel } from '../supernet';
-
-/**
- * `spec`: the algorithms as their papers define them. `reference`: the paper's code as it ran
- * (docs/reference.md §9.11–9.13), for the algorithms whose definition has a `reference`.
- */
-export const COMPATS = ['spec', 'reference'] as const;
-export type Compat = (typeof COMPATS)[number];
 
 /** What an algorithm sees during one search step. */
 export interface StepContext {
@@ -21,7 +14,11 @@ export interface StepContext {
   readonly epochs: number;
   /** Current weight learning rate (ξ of DARTS 2nd order). */
   readonly lr: number;
-  readonly compat: Compat;
+  /**
+   * `published`: the algorithm as its paper defines it. `reference`: the paper's code as it ran
+   * (docs/reference.md §9.11–9.13), for the algorithms whose definition has a `reference`.
+   */
+  readonly fidelity: Fidelity;
   /** Clip (global norm) and apply an SGD step; disposes `grads`. */
   applyWeightGrads(grads: tf.NamedTensorMap): void;
   /** One Adam step of α with this gradient (30 values, row-major). */
@@ -61,7 +58,7 @@ export interface AlgorithmDefinition<N extends string = string, O extends object
   readonly title: string;
   /** The options as the paper sets them (docs/reference.md §5.1); budgets may override some. */
   readonly defaults: O;
-  /** What `compat: 'reference'` reproduces of the paper's code (docs/reference.md §9), or null: the paper did not run it. */
+  /** What fidelity `reference` reproduces of the paper's code (docs/reference.md §9), or null: the paper did not run it. */
   readonly reference: string | null;
   create(options: O): Algorithm;
 }
