@@ -23,7 +23,7 @@ describe('fitAdditiveCost', () => {
 
   it('is the least-squares fit: residuals sum to zero and are orthogonal to every op feature', () => {
     const rng = new Rng(4);
-    const costs = Float64Array.from(ALL, (arch) => arch.reduce((s, op, e) => s + op * (e + 1), 0) ** 1.3 + rng.normal());
+    const costs = Float64Array.from(ALL, (arch) => arch.reduce<number>((s, op, e) => s + op * (e + 1), 0) ** 1.3 + rng.normal());
     const fit = fitAdditiveCost(ALL, costs);
     const residual = ALL.map((arch, i) => costs[i]! - predictCost(fit, arch));
     expect(Math.abs(residual.reduce((a, b) => a + b, 0)) / ALL.length).toBeLessThan(1e-9);
