@@ -66,38 +66,6 @@ async function runsByKey(experiment: string) {
 }
 
 describe.skipIf(bringUp.status !== 0)('reproduce --executor slurm on a local one-node cluster', () => {
-  it('runs the smoke grid of F3 (and the splits stage it requires first) as job arrays: every planned run exactly once, and a second submission submits nothing', async () => {
-    const first = await submit('--finding', 'F3');
-    expect(first.status, first.stderr).toBe(0);
-    const report = JSON.parse(first.stdout) as Report;
-    expect(report.arrays.map((a) => [a.finding, a.runs.length])).toEqual([
-      ['splits', 3],
-      ['F3-distribution', 6],
-    ]);
-    // F3 waits for the splits array, by a Slurm dependency.
-    expect(report.arrays[1]?.after).toEqual([report.arrays[0]?.job]);
-    expect(report).toMatchObject({ submitted: 9, skipped: 0, queued: 0 });
-    // While the splits array runs, F3's tasks wait in the queue: the status joins MLflow with squeue.
-    const status = await runFsnasWithEnv({ FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: server.url, SLURM_CONF: conf }, 'reproduce', '--budget', 'smoke', '--finding', 'F3', '--status', '--executor', 'slurm', '--shared-dir', shared, '--json');
-    expect(status.status, status.stderr).toBe(0);
-    const f3 = (JSON.parse(status.stdout) as { findings: { finding: string; finished: number; slurm: { pending: number; running: number } }[] }).findings.find((f) => f.finding === 'F3-distribution');
-    expect(f3?.finished).toBe(0);
-    expect((f3?.slurm.pending ?? 0) + (f3?.slurm.running ?? 0)).toBe(6);
-    await drained(report.jobs);
-    for (const [experiment, planned] of [['splits', 3], ['F3-distribution', 6]] as const) {
-      const byKey = await runsByKey(experiment);
-      expect(byKey.size).toBe(planned);
-      for (const runs of byKey.values()) expect(runs.map((r) => r.info.status)).toEqual(['FINISHED']);
-    }
-    const script = readFileSync(readdirSync(join(shared, 'slurm', 'scripts')).map((f) => join(shared, 'slurm', 'scripts', f)).find((f) => f.includes('F3-distribution')) as string, 'utf8');
-    expect(script).toContain('#SBATCH --array=0-5');
-    expect(script).toContain('--run "${RUNS[$SLURM_ARRAY_TASK_ID]}"');
-
-    const again = await submit('--finding', 'F3');
-    expect(again.status, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ submitted: 0, skipped: 9, queued: 0, jobs: [] });
-  }, 300_000);
-
   it('resumes a task cancelled mid-run (scancel) when --resubmit-failed submits what is not FINISHED, with no duplicate run', async () => {
     const first = await submit('--finding', 'F2a');
     expect(first.status, first.stderr).toBe(0);
@@ -130,4 +98,42 @@ describe.skipIf(bringUp.status !== 0)('reproduce --executor slurm on a local one
     const log = readFileSync(join(shared, 'slurm', 'logs', `fsnas-F2a-collapse-smoke-${second.jobs[0]}_0.out`), 'utf8');
     expect(log).toMatch(/resumed and finished/);
   }, 300_000);
+  // After the fault test: F2a's two runs are FINISHED, and the grid's submission skips them.
+  it('runs the whole smoke grid as job arrays, one per finding, the ones reading our splits after the splits array: every planned run exactly once, and a second submission submits nothing', async () => {
+    const env = { FSNAS_DATA_DIR: dataDir, MLFLOW_TRACKING_URI: server.url, SLURM_CONF: conf };
+    const first = await submit();
+    expect(first.status, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as Report;
+    const started = Date.now();
+    const splits = report.arrays.find((a) => a.finding === 'splits');
+    expect(report.arrays.map((a) => a.finding)).toEqual(['splits', 'F1-split-diversity', 'F3-distribution', 'F4-selection', 'F2-oneshot-on-splits']);
+    for (const array of report.arrays) expect(array.after, array.finding).toEqual(array.finding === 'splits' ? [] : [splits?.job]);
+    expect(report).toMatchObject({ skipped: 2, queued: 0 });
+    // While the splits array runs, F3's tasks wait in the queue: the status joins MLflow with squeue.
+    const status = await runFsnasWithEnv(env, 'reproduce', '--budget', 'smoke', '--finding', 'F3', '--status', '--executor', 'slurm', '--shared-dir', shared, '--json');
+    expect(status.status, status.stderr).toBe(0);
+    const f3 = (JSON.parse(status.stdout) as { findings: { finding: string; finished: number; slurm: { pending: number; running: number } }[] }).findings.find((f) => f.finding === 'F3-distribution');
+    expect(f3?.finished).toBe(0);
+    expect((f3?.slurm.pending ?? 0) + (f3?.slurm.running ?? 0)).toBe(6);
+    await drained(report.jobs);
+    process.stdout.write(`slurm smoke grid: ${report.submitted} tasks in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    // Every planned run of every finding, by the run keys `fsnas run --list` gives: there once, FINISHED.
+    let planned = 0;
+    for (const finding of ['splits', 'F1-split-diversity', 'F3-distribution', 'F4-selection', 'F2a-collapse', 'F2-oneshot-on-splits']) {
+      const listed = await runFsnasWithEnv(env, 'run', finding, '--budget', 'smoke', '--list', '--json');
+      const keys = (JSON.parse(listed.stdout) as { runs: { key: string }[] }).runs.map((r) => r.key);
+      planned += keys.length;
+      const byKey = await runsByKey(finding);
+      expect([...byKey.keys()].sort(), finding).toEqual([...keys].sort());
+      for (const runs of byKey.values()) expect(runs.map((r) => r.info.status)).toEqual(['FINISHED']);
+    }
+    expect(report.submitted + report.skipped).toBe(planned);
+    const script = readFileSync(readdirSync(join(shared, 'slurm', 'scripts')).map((f) => join(shared, 'slurm', 'scripts', f)).find((f) => f.includes('F3-distribution')) as string, 'utf8');
+    expect(script).toContain('#SBATCH --array=0-5');
+    expect(script).toContain('--run "${RUNS[$SLURM_ARRAY_TASK_ID]}"');
+
+    const again = await submit();
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ submitted: 0, skipped: planned, queued: 0, jobs: [] });
+  }, 600_000);
 });

@@ -104,7 +104,7 @@ describe('runFinding', () => {
 });
 
 describe('findingStatus', () => {
-  it('matches each planned run to MLflow by run key: finished, failed and not started, with an ETA at the finished runs\' mean over the jobs', async () => {
+  it('matches each planned run to MLflow by run key: finished, failed and not started, with an ETA at the finished runs\' median over the jobs', async () => {
     const failing: Finding<{ x: number }> = {
       ...squares,
       id: 'T1-status',
@@ -116,17 +116,17 @@ describe('findingStatus', () => {
     const options = { budget: 'laptop' as const, outRoot: join(server.dataDir, 'results'), tracker: { trackingUri: server.url, dataDir: server.dataDir } };
     const client = new MlflowClient(server.url);
     const before = await findingStatus(failing, 'laptop', client, { jobs: 2 });
-    expect(before).toMatchObject({ planned: 3, finished: 0, notStarted: 3, meanRunSeconds: null, etaSeconds: null });
+    expect(before).toMatchObject({ planned: 3, finished: 0, notStarted: 3, medianRunSeconds: null, etaSeconds: null });
 
     await runFinding(failing, { ...options, only: [0] });
     await expect(runFinding(failing, { ...options, only: [1] })).rejects.toThrow('x=2 fails');
     const after = await findingStatus(failing, 'laptop', client, { jobs: 2 });
     expect(after.runs.map((r) => r.state)).toEqual(['finished', 'failed', 'not_started']);
     expect(after).toMatchObject({ planned: 3, finished: 1, failed: 1, running: 0, notStarted: 1 });
-    const mean = after.runs[0]?.seconds as number;
-    expect(after.meanRunSeconds).toBe(mean);
-    // Two runs left (the failed one is rerun) at the mean, over 2 jobs.
-    expect(after.etaSeconds).toBeCloseTo((2 * mean) / 2, 9);
+    const seconds = after.runs[0]?.seconds as number;
+    expect(after.medianRunSeconds).toBe(seconds);
+    // Two runs left (the failed one is rerun) at the median, over 2 jobs.
+    expect(after.etaSeconds).toBeCloseTo((2 * seconds) / 2, 9);
     // Another budget's plan has other run keys: nothing of it is done.
     expect((await findingStatus(failing, 'smoke', client, { jobs: 1 })).finished).toBe(0);
   });

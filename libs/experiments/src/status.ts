@@ -1,4 +1,4 @@
-import type { Budget } from '@fsnas/core';
+import { median, type Budget } from '@fsnas/core';
 import { TAG_RUN_KEY, type MlflowClient, type Run } from '@fsnas/tracking';
 import type { Finding } from './finding';
 import { planEntries } from './runner';
@@ -27,9 +27,12 @@ export interface FindingStatus {
   readonly running: number;
   readonly failed: number;
   readonly notStarted: number;
-  /** Mean seconds of the finished runs; null before the first one. */
-  readonly meanRunSeconds: number | null;
-  /** What is left (failed and not started runs, and the rest of the running ones) at the mean, over `jobs` workers; null without a finished run to time. */
+  /**
+   * Median seconds of the finished runs (start to end in MLflow); null before the first one. The
+   * median, because a resumed run's start is its first attempt's, which can be long before.
+   */
+  readonly medianRunSeconds: number | null;
+  /** What is left (failed and not started runs, and the rest of the running ones) at the median, over `jobs` workers; null without a finished run to time. */
   readonly etaSeconds: number | null;
   readonly jobs: number;
   readonly runs: readonly PlannedRunStatus[];
@@ -41,7 +44,7 @@ const PRECEDENCE: readonly PlannedRunState[] = ['finished', 'running', 'failed']
 
 /**
  * How far a finding's plan at `budget` is, read from MLflow: each planned run matched to the runs
- * carrying its run key, and an ETA at the mean duration of the finished ones.
+ * carrying its run key, and an ETA at the median duration of the finished ones.
  */
 export async function findingStatus(finding: Finding, budget: Budget, client: MlflowClient, options: { jobs: number; now?: number }): Promise<FindingStatus> {
   const now = options.now ?? Date.now();
@@ -61,11 +64,11 @@ export async function findingStatus(finding: Finding, budget: Budget, client: Ml
   });
   const count = (state: PlannedRunState) => runs.filter((r) => r.state === state).length;
   const finishedSeconds = runs.filter((r) => r.state === 'finished').map((r) => r.seconds as number);
-  const meanRunSeconds = finishedSeconds.length > 0 ? finishedSeconds.reduce((a, b) => a + b, 0) / finishedSeconds.length : null;
+  const medianRunSeconds = finishedSeconds.length > 0 ? median(finishedSeconds) : null;
   const left =
-    meanRunSeconds === null
+    medianRunSeconds === null
       ? null
-      : runs.reduce((sum, r) => sum + (r.state === 'finished' ? 0 : r.state === 'running' ? Math.max(0, meanRunSeconds - (r.seconds as number)) : meanRunSeconds), 0);
+      : runs.reduce((sum, r) => sum + (r.state === 'finished' ? 0 : r.state === 'running' ? Math.max(0, medianRunSeconds - (r.seconds as number)) : medianRunSeconds), 0);
   return {
     finding: finding.id,
     budget,
@@ -74,7 +77,7 @@ export async function findingStatus(finding: Finding, budget: Budget, client: Ml
     running: count('running'),
     failed: count('failed'),
     notStarted: count('not_started'),
-    meanRunSeconds,
+    medianRunSeconds,
     etaSeconds: left === null ? null : left / Math.max(1, options.jobs),
     jobs: options.jobs,
     runs,

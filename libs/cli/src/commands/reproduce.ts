@@ -22,7 +22,7 @@ export function registerReproduceCommand(program: Command): void {
       'runs computed at once, each in a worker process with cores/n compute threads (the splits and the F2 searches; F1, F3 and F4 are table look-ups and run here); default: one per core, as free memory allows (2 GB each), and 1 for the smoke budget. Only this process writes to MLflow',
       numericOption.positiveInteger,
     )
-    .option('--status', "print, from MLflow, how many planned runs are finished, running (or interrupted), failed and not started, with an ETA at the mean duration of the finished ones over --jobs workers; runs nothing")
+    .option('--status', "print, from MLflow, how many planned runs are finished, running (or interrupted), failed and not started, with an ETA at the median duration of the finished ones over --jobs workers; runs nothing")
     .option('--json', 'print a JSON summary');
   addSlurmOptions(command).action(async (options: { budget: string; finding?: string; out?: string; jobs?: number; status?: boolean; json?: boolean } & SlurmCliOptions) => {
       const budget = parseBudget(options.budget, '--budget');
@@ -88,7 +88,7 @@ async function printStatus(findings: readonly Finding[], budget: Budget, jobs: n
   }
   const text = [
     ...statuses.map((s) => {
-      const pace = s.meanRunSeconds === null ? 'no run finished yet, so no ETA' : `${formatSeconds(s.meanRunSeconds)} per finished run; ETA ${formatSeconds(s.etaSeconds as number)} with ${s.jobs} job(s)`;
+      const pace = s.medianRunSeconds === null ? 'no run finished yet, so no ETA' : `${formatSeconds(s.medianRunSeconds)} per finished run (median); ETA ${formatSeconds(s.etaSeconds as number)} with ${s.jobs} job(s)`;
       const queue = s.slurm ? `; Slurm: ${s.slurm.pending} task(s) pending, ${s.slurm.running} running` : '';
       return `${s.finding} (${budget}): ${s.finished}/${s.planned} finished, ${s.running} running (or interrupted), ${s.failed} failed, ${s.notStarted} not started; ${pace}${queue}`;
     }),
