@@ -1,6 +1,7 @@
 import { InvalidInputError, fidelityOfToken, type Fidelity, type FidelityToken } from '@fsnas/core';
 import { checkAlgorithmChoice, type AlgoName, type AlgorithmOptions } from './algorithms';
 import { DERIVATIONS, type Derivation } from './derive';
+import { checkHardwarePenalty, type HardwarePenalty } from './hardware';
 
 /**
  * Everything that determines a search run (a checkpoint only resumes a run with the same config).
@@ -40,6 +41,11 @@ export interface SearchConfig {
   readonly derivation: Derivation;
   /** Batches the perturbation selection and RSPS evaluation score on. */
   readonly selectionBatches: number;
+  /**
+   * A hardware term added to α's gradient at every step (hardware.ts), for the algorithms that learn
+   * α. Absent in a search without one, so the configs of earlier searches keep their hashes.
+   */
+  readonly hardware?: HardwarePenalty;
 }
 
 export const PAPER_HYPERPARAMETERS = {
@@ -58,6 +64,10 @@ export const searchFidelity = (c: Pick<SearchConfig, 'compat'>): Fidelity => fid
 
 export function validateConfig(c: SearchConfig): SearchConfig {
   checkAlgorithmChoice({ algo: c.algo, fidelity: searchFidelity(c), algorithm: c.algorithm });
+  if (c.hardware) {
+    checkHardwarePenalty(c.hardware);
+    if (c.algo === 'rsps') throw new InvalidInputError('a hardware term needs architecture weights; rsps samples uniformly and has none');
+  }
   if (!(DERIVATIONS as readonly string[]).includes(c.derivation)) throw new InvalidInputError(`derivation must be argmax|perturbation, got '${c.derivation}'`);
   for (const [k, v] of [
     ['epochs', c.epochs],

@@ -13,3 +13,4 @@ export * from './run';
 export * from './warmup';
 export * from './search-log';
 export * from './collapse';
+export * from './hardware';

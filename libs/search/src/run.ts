@@ -7,6 +7,7 @@ import { budgetConfig, budgetSpec, type BudgetOverrides } from './budgets';
 import type { SearchConfig } from './config';
 import { searchData } from './data';
 import type { Derivation } from './derive';
+import type { HardwarePenalty } from './hardware';
 import { runSearch, type EpochRecord, type SearchResult } from './search';
 
 export const SEARCH_DATASETS = ['cifar10'] as const;
@@ -23,6 +24,8 @@ export interface SearchRunOptions extends BudgetOverrides {
   readonly checkpointPath?: string;
   readonly onEpoch?: (record: EpochRecord) => void;
   readonly progress?: boolean;
+  /** A hardware term on α (hardware.ts); absent: none. */
+  readonly hardware?: HardwarePenalty;
   /** Reuse an already loaded dataset and benchmark (experiments run many searches). */
   readonly cifar10?: Dataset;
   readonly benchmark?: Benchmark;
@@ -42,6 +45,7 @@ export async function runBudgetSearch(options: SearchRunOptions): Promise<{ conf
   const config: SearchConfig = {
     ...budgetConfig(spec.name, { algo: options.algo, fidelity: options.fidelity ?? 'published', mask: options.mask.toRows(), seed: options.seed ?? 888, ...(options.net ? { net: options.net } : {}), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }),
     derivation: options.derivation ?? 'argmax',
+    ...(options.hardware ? { hardware: options.hardware } : {}),
   };
   const cifar = options.cifar10 ?? loadCifar10();
   const bench = options.benchmark ?? Benchmark.load();

@@ -1,3 +1,4 @@
+import { hardwarePenaltyOf } from './hardware';
 import { InvalidInputError, Progress, Rng, yieldToEventLoop, type Fidelity } from '@fsnas/core';
 import { BatchIterator } from '@fsnas/data';
 import { Mask, formatArch, parseArch, type Arch } from '@fsnas/nb201';
@@ -229,9 +230,16 @@ async function runEpoch(
   };
 }
 
+/** α's gradient with the hardware term's added (a new array: the algorithm's may be reused). */
+function addHardwareGrad(grad: ArrayLike<number>, hardware: ArrayLike<number>): Float64Array {
+  return Float64Array.from(grad, (g, i) => g + (hardware[i] as number));
+}
+
 /** The per-epoch context the algorithms step with (also used by the bench). */
 export function createStepContext(parts: { model: SearchModel; sgd: WeightSgd; adam: ArchAdam; config: SearchConfig; epoch: number; lr: number; rng: Rng }): StepContext {
   const { model, sgd, adam, config, epoch, lr, rng } = parts;
+  const hardware = config.hardware;
+  const mask = model.mask;
   return {
     model,
     rng,
@@ -246,7 +254,8 @@ export function createStepContext(parts: { model: SearchModel; sgd: WeightSgd; a
       tf.dispose(clipped.grads);
     },
     applyArchGrad(grad) {
-      model.setAlpha(adam.step(model.alphaValues(), grad));
+      const alpha = model.alphaValues();
+      model.setAlpha(adam.step(alpha, hardware ? addHardwareGrad(grad, hardwarePenaltyOf(alpha, mask, hardware).grad) : grad));
     },
     momentumOf: (name) => sgd.buffers.get(name),
   };

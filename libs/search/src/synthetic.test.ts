@@ -55,3 +55,16 @@ describe('synthetic task with a known best op (edge 4 = nor_conv_3x3)', () => {
     expect(result.arch[EDGE]).toBe(3 as OpId);
   });
 });
+
+describe('synthetic task with a hardware term that makes the teacher op on edge 4 dear', () => {
+  // Every op of edge 4 but skip_connect (op 1) costs 100: a strong enough term must flip the derived op
+  // from the teacher's nor_conv_3x3 (what the test above derives without it) to skip_connect.
+  const dearConvs = Array.from({ length: 6 }, (_, e) => Array.from({ length: 5 }, (_, op) => (e === EDGE && op !== 1 ? 100 : 0)));
+  it.each(['darts', 'snas', 'gdas'] as const)('%s derives skip_connect on edge 4 instead', async (algo) => {
+    const config = tinyConfig(algo, mask, { net: { C: 4, N: 1, classes: 10 }, epochs: 3, trainBatches: algo === 'gdas' ? 32 : 8, validBatches: 2, batchSize: 32, lr: 0.002, lrMin: 0.001, archLr: 0.02, selectionBatches: 2, hardware: { device: 'synthetic', intercept: 0, weights: dearConvs, lambda: 10 } });
+    const result = await runSearch(config, { data: { ...data, normalization: TEST_NORMALIZATION, augment: false }, initWeights: (net) => net.copyFrom(teacher), progress: false, log: () => undefined });
+    const row = result.alpha.slice(EDGE * 5, EDGE * 5 + 5).map((a) => a.toFixed(3));
+    expect(result.arch[EDGE], `α row ${EDGE}: ${row.join(' ')}`).toBe(1 as OpId);
+  });
+});
+

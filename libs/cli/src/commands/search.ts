@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { BUDGETS, InvalidInputError, checkInputFile, checkWritableDir, writableDataDir, writeFileAtomic, type Budget } from '@fsnas/core';
 import { fsnasSource } from '@fsnas/experiments';
-import { Mask } from '@fsnas/nb201';
+import { Mask, type Arch } from '@fsnas/nb201';
+import { Benchmark, HW_METRICS, fitDeviceCost, maskExpectedCost, predictCost, type HwMetric } from '@fsnas/benchmark';
 import { initBackend, type BackendName } from '@fsnas/nn';
-import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Derivation } from '@fsnas/search';
+import { ALGORITHMS, ALGORITHM_DEFINITIONS, BUDGET_SPECS, DERIVATIONS, algorithmDefinition, budgetSpec, checkCheckpointPath, logSearch, runBudgetSearch, type Derivation, type HardwarePenalty } from '@fsnas/search';
 import { readSplitTree, splitTreeLeaves } from '@fsnas/splitting';
 import { Tracker, checkTrackingTarget, describeTrackingCheck, runKey } from '@fsnas/tracking';
 import type { Command } from 'commander';
@@ -21,6 +22,9 @@ interface SearchOptions {
   checkpoint?: string;
   out?: string;
   mlflow?: boolean;
+  hw?: string;
+  hwLambda: number;
+  hwTarget?: string;
   json?: boolean;
 }
 
@@ -57,6 +61,30 @@ export function paperBudgetWarning(budget: Budget, backend: BackendName, command
   );
 }
 
+/** The hardware term of --hw: an additive model of the column on CIFAR-10's measured costs, with λ and an optional target. */
+function hardwarePenalty(column: string, lambda: number, target: string | undefined): HardwarePenalty {
+  if (!(HW_METRICS as readonly string[]).includes(column)) throw new InvalidInputError(`--hw must be one of ${HW_METRICS.join(', ')}, got '${column}'`);
+  const model = fitDeviceCost(Benchmark.load(), 'cifar10', column as HwMetric);
+  const budget = target === undefined ? undefined : Number(target.trim().replace(/\s*(ms|mj)$/i, ''));
+  if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) throw new InvalidInputError(`--hw-target must be a positive cost such as 5 or 5ms, got '${target}'`);
+  process.stderr.write(`fsnas search: hardware term λ=${lambda}${budget !== undefined ? ` above ${budget}` : ''} on ${column} (additive model: R² ${model.r2.toFixed(3)}, MAE ${model.mae.toPrecision(3)})\n`);
+  return { device: column, intercept: model.intercept, weights: model.weights, lambda, ...(budget !== undefined ? { target: budget } : {}) };
+}
+
+/** What the hardware term bought: the derived cell's modelled and measured cost, and the space's range. */
+function hardwareOutcome(penalty: HardwarePenalty, arch: Arch, mask: Mask): Record<string, unknown> {
+  const bench = Benchmark.load();
+  const measured = bench.hw('cifar10', penalty.device as HwMetric);
+  return {
+    device: penalty.device,
+    lambda: penalty.lambda,
+    target: penalty.target ?? null,
+    derived_cost_model: predictCost(penalty, arch),
+    derived_cost_measured: measured[bench.indexOf(arch)] ?? null,
+    mask_mean_cost_model: maskExpectedCost(penalty, mask),
+  };
+}
+
 /** `fsnas search`: one one-shot search on a (sub-)supernet, the derived architecture and its NB201 accuracy. */
 export function registerSearchCommand(program: Command): Command {
   const references = ALGORITHM_DEFINITIONS.flatMap((d) => (d.reference === null ? [] : [`${d.name}: ${d.reference}`])).join('; ');
@@ -73,6 +101,9 @@ export function registerSearchCommand(program: Command): Command {
     .option('--checkpoint <file>', 'checkpoint file: written every epoch, resumed when present')
     .option('--out <dir>', 'folder of the result JSON file, written before anything is logged (default data/results/search)')
     .option('--mlflow', "log the run to MLflow (experiment 'search'; MLFLOW_TRACKING_URI, else the local server); the target is checked before the search starts")
+    .option('--hw <column>', `hardware-aware search: add λ·E[cost] under α to the architecture loss, the cost from an additive per-op model of this HW-NAS-Bench column (${HW_METRICS.join(', ')}) fitted on CIFAR-10's measurements`)
+    .option('--hw-lambda <λ>', 'weight of the hardware term (with --hw)', numericOption.floatIn(0, Infinity), 1)
+    .option('--hw-target <cost>', "a cost budget (e.g. 5 or 5ms): only what the expected cost exceeds it by is penalised (with --hw)")
     .option('--json', 'print the result as JSON')
     .action(async (options: SearchOptions) => {
       const algo = algorithmDefinition(options.algo).name;
@@ -80,6 +111,7 @@ export function registerSearchCommand(program: Command): Command {
       const fidelity = fidelityOf(options);
       if (!(DERIVATIONS as readonly string[]).includes(options.derivation)) throw new InvalidInputError(`--derivation must be ${DERIVATIONS.join('|')}, got '${options.derivation}'`);
       const mask = parseMaskArgument(options.mask);
+      const hardware = options.hw === undefined ? undefined : hardwarePenalty(options.hw, options.hwLambda, options.hwTarget);
       if (options.checkpoint) checkCheckpointPath(resolve(options.checkpoint)); // before any data is loaded
       const outDir = resolve(options.out ?? join(writableDataDir(), 'results', 'search'));
       checkWritableDir(outDir, '--out'); // the result folder must be writable before the search starts, not when its result is ready
@@ -98,6 +130,7 @@ export function registerSearchCommand(program: Command): Command {
         seed: options.seed,
         derivation: options.derivation as Derivation,
         ...(options.checkpoint ? { checkpointPath: resolve(options.checkpoint) } : {}),
+        ...(hardware ? { hardware } : {}),
         onEpoch: (e) => process.stderr.write(`fsnas search: epoch ${e.epoch}/${budgetSpec(budget).epochs} train ${e.trainLoss.toFixed(3)}/${(100 * e.trainAcc).toFixed(1)}% valid ${e.validLoss.toFixed(3)}/${(100 * e.validAcc).toFixed(1)}% ${e.derived} → ${e.accuracy?.toFixed(2) ?? '?'}% (${e.seconds.toFixed(1)} s)\n`),
       });
       // Result files, their names, MLflow names and tags keep search's persisted token (`compat: 'spec' | 'reference'`).
@@ -126,6 +159,7 @@ export function registerSearchCommand(program: Command): Command {
         })),
         alpha: result.alpha,
         seconds: result.seconds,
+        ...(hardware ? { hardware: hardwareOutcome(hardware, result.arch, mask) } : {}),
       };
       const runConfig = { ...config, mask: mask.toRows() };
       // On disk before MLflow sees it: a tracking failure can never lose a finished search.
