@@ -46,14 +46,14 @@ export interface F2Export {
 
 export const f2ExportName = (budget: Budget, dataset: string): string => `F2-${budget}-${dataset}`;
 
-/** How many leaves of each family a budget's plan searches with each algorithm (the split trees must be there). */
+/** How many leaves of each family a budget's plan searches with each algorithm, with every seed (the split trees must be there). */
 export function plannedLeaves(budget: Budget): (algo: string, family: string) => number {
-  const counts = new Map<string, number>();
+  const leaves = new Map<string, Set<number>>();
   for (const run of planF2(F2_CONFIG[budget])) {
     const key = `${run.config.algo} ${run.config.family}`;
-    if (run.config.leaf !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (run.config.leaf !== null) leaves.set(key, (leaves.get(key) ?? new Set()).add(run.config.leaf));
   }
-  return (algo, family) => counts.get(`${algo} ${family}`) ?? 0;
+  return (algo, family) => leaves.get(`${algo} ${family}`)?.size ?? 0;
 }
 
 /**

@@ -21,7 +21,9 @@ export const finding: Finding<F2RunConfig> = {
   describeBudget(budget: Budget): string {
     const c = F2_CONFIG[budget];
     const n = planF2(c).length;
-    return `${n} searches: ${c.algos.join(', ')} × (full space + ${c.leaves ? `leaves ${c.leaves.join(',')}` : 'all 8 leaves'} of ${c.families.map((f) => (typeof f === 'string' ? f : describeSplitSource(f))).join(', ')}) on CIFAR-10; each search: ${BUDGET_SPECS[c.search].description}`;
+    const leaves = c.leaves ? `leaves ${c.leaves.join(',')}` : 'all 8 leaves';
+    const groups = c.groups.map((g) => `${g.algos.join(', ')} × ${g.seeds.length} seed(s) × (full space + ${leaves} of ${g.families.map((f) => (typeof f === 'string' ? f : describeSplitSource(f))).join(', ')})`);
+    return `${n} searches: ${groups.join('; then ')} on CIFAR-10; each search: ${BUDGET_SPECS[c.search].description}`;
   },
   plan: (budget) => planF2(F2_CONFIG[budget]),
   // Each search takes a minute or more (laptop): worth a worker process each with `reproduce --jobs N`.

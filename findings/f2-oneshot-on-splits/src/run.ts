@@ -28,20 +28,29 @@ export interface F2RunConfig {
  */
 export function planF2(config: F2Config, store: SplitStore = createSplitStore()): PlannedRun<F2RunConfig>[] {
   const runs: PlannedRun<F2RunConfig>[] = [];
-  for (const algo of config.algos) {
-    const base = { algo, search: config.search, seed: config.seed, dataset: 'cifar10' as const };
-    runs.push({ name: `${algo}/${FULL}`, config: { ...base, family: FULL, leaf: null, mask: Mask.full().toRows() }, tags: named(F2_TAGS, { algo, family: FULL, leaf: 'none', dataset: 'cifar10' }) });
-    for (const entry of config.families) {
-      const source: SplitSource = typeof entry === 'string' ? { kind: 'paper', metric: entry } : entry;
-      const family = typeof entry === 'string' ? entry : describeSplitSource(entry);
-      const leaves = store.leaves(source, 'cifar10');
-      for (const leaf of config.leaves ?? leaves.map((_, i) => i)) {
-        const mask = leaves[leaf];
-        if (!mask) throw new InvalidInputError(`split ${family} has no leaf ${leaf}`);
-        runs.push({ name: `${algo}/${family}/leaf${leaf}`, config: { ...base, family, leaf, mask: mask.toRows() }, tags: named(F2_TAGS, { algo, family, leaf: String(leaf), dataset: 'cifar10' }) });
+  for (const group of config.groups) {
+    for (const algo of group.algos) {
+      for (const seed of group.seeds) {
+        // One seed keeps the names of the runs before groups had seeds; several name each seed's runs.
+        const suffix = group.seeds.length > 1 ? `/seed${seed}` : '';
+        const base = { algo, search: config.search, seed, dataset: 'cifar10' as const };
+        runs.push({ name: `${algo}/${FULL}${suffix}`, config: { ...base, family: FULL, leaf: null, mask: Mask.full().toRows() }, tags: named(F2_TAGS, { algo, family: FULL, leaf: 'none', dataset: 'cifar10' }) });
+        for (const entry of group.families) {
+          const source: SplitSource = typeof entry === 'string' ? { kind: 'paper', metric: entry } : entry;
+          const family = typeof entry === 'string' ? entry : describeSplitSource(entry);
+          const leaves = store.leaves(source, 'cifar10');
+          for (const leaf of config.leaves ?? leaves.map((_, i) => i)) {
+            const mask = leaves[leaf];
+            if (!mask) throw new InvalidInputError(`split ${family} has no leaf ${leaf}`);
+            runs.push({ name: `${algo}/${family}/leaf${leaf}${suffix}`, config: { ...base, family, leaf, mask: mask.toRows() }, tags: named(F2_TAGS, { algo, family, leaf: String(leaf), dataset: 'cifar10' }) });
+          }
+        }
       }
     }
   }
+  const names = runs.map((r) => r.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new InvalidInputError(`F2 plans the search ${twice} twice: an algorithm is in two groups with the same seed`);
   return runs;
 }
 
