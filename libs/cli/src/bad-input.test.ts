@@ -43,6 +43,12 @@ describe('bad input is a typed error', () => {
     [['reproduce', '--budget', 'smoke', '--executor', 'slurm', '--shared-dir', at('a-folder'), '--time', '4h'], 1, "--time '4h' is not a Slurm time"],
     [['reproduce', '--budget', 'smoke', '--executor', 'cloud'], 2, "argument 'cloud' is invalid"],
     [['reproduce', '--budget', 'smoke', '--resubmit-failed'], 1, '--resubmit-failed goes with --status --executor slurm'],
+    // the hardware term of search: the column, λ, the target and an algorithm without α, each named
+    [['search', '--algo', 'darts', '--mask', 'full', '--hw', 'edgegpu_speed'], 1, "--hw must be one of edgegpu_latency"],
+    [['search', '--algo', 'darts', '--mask', 'full', '--hw', 'edgegpu_latency', '--hw-lambda', '-1'], 2, "argument '-1' is invalid"],
+    [['search', '--algo', 'darts', '--mask', 'full', '--hw', 'edgegpu_latency', '--hw-target', '0ms'], 1, "--hw-target must be a positive cost such as 5 or 5ms, got '0ms'"],
+    [['search', '--algo', 'rsps', '--mask', 'full', '--hw', 'edgegpu_latency'], 1, 'a hardware term needs architecture weights; rsps samples uniformly and has none'],
+    [['analyze', 'hw-model', '--dataset', 'mnist'], 1, "--dataset must be one of cifar10, cifar100, ImageNet16-120, got 'mnist'"],
     // one budget type (libs/core budget.ts): every budget flag names itself, the value and the choices
     [['reproduce', '--budget', 'huge'], 1, "fsnas: --budget must be one of smoke, laptop, medium, paper, got 'huge'"],
     [['search', '--algo', 'darts', '--mask', 'full', '--budget', 'tiny'], 1, "fsnas: --budget must be one of smoke, laptop, medium, paper, got 'tiny'"],
