@@ -5,17 +5,10 @@ import { Option, type Command } from 'commander';
 import { emit, numericOption } from '../cli-kit';
 import { announceTrackingTarget } from './run-context';
 
-/** The options of `reproduce --executor slurm`, named after sbatch's. */
-export interface SlurmCliOptions {
+/** The options of `reproduce --executor slurm`: sbatch's resources under their own names, and the executor's. */
+export interface SlurmCliOptions extends Omit<SbatchResources, 'extra'> {
   readonly executor: 'local' | 'slurm';
   readonly sharedDir?: string;
-  readonly partition?: string;
-  readonly time?: string;
-  readonly gres?: string;
-  readonly cpusPerTask?: number;
-  readonly mem?: string;
-  readonly account?: string;
-  readonly arrayParallel?: number;
   readonly sbatchArg: string[];
   readonly dryRun?: boolean;
   readonly resubmitFailed?: boolean;
